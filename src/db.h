@@ -1,0 +1,58 @@
+/*
+ * db: one worker's MariaDB connection (Connector/C) and its prepared
+ * statements.
+ *
+ * Lifetime: db_new() once per worker (or admin run), db_free() at exit.
+ * The connection is made lazily and remade after a loss; attempts are
+ * spaced (at most one per 200 ms) so a dead server costs a request one
+ * failed connect at most, and the request gets DB_UNAVAILABLE (503).
+ * Statements are prepared once per connection and cached; a reconnect
+ * re-prepares them.  A read that fails because the connection was lost is
+ * retried once on a fresh connection; a write transaction is retried once
+ * only if the failure happened before COMMIT was sent, and a bounded
+ * number of times on deadlock.  Every write runs in one transaction.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+enum db_rc {
+	DB_OK = 0,
+	DB_NOT_FOUND,    /* no such row for this partner */
+	DB_CONFLICT,     /* unique key taken (duplicate entity) */
+	DB_PRECONDITION, /* If-Match did not match */
+	DB_UNAVAILABLE,  /* server unreachable, timeout, lock wait: 503 */
+	DB_ERROR         /* anything else: 500 (logged) */
+};
+
+struct db;
+
+struct db_stats {
+	unsigned long errors;     /* failed statements and connects */
+	unsigned long reconnects; /* connections made after the first */
+};
+
+/* Allocates; does not connect.  cfg is borrowed and must outlive db. NULL on OOM. */
+struct db *db_new(const struct config *cfg);
+/* Closes statements and connection. NULL is a no-op. */
+void db_free(struct db *db);
+
+/* Connects now if not connected (respecting the retry spacing). DB_OK or DB_UNAVAILABLE. */
+int db_connect(struct db *db);
+/* Round trip to the server (for /healthz). DB_OK or DB_UNAVAILABLE. */
+int db_ping(struct db *db);
+
+/* Counters since db_new (monotonic). */
+void db_get_stats(const struct db *db, struct db_stats *out);
+
+/*
+ * Applies sql/NNN-*.sql files from dir in order, skipping versions already
+ * recorded in schema_migrations; each file in its own run.  *applied gets
+ * the number newly applied.  Creates the database if missing.
+ */
+int db_migrate(struct db *db, const char *dir, int *applied);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * db_customers: customers, their labels (join table), reference accounts
+ * and the audit trail.  All SQL is prepared; nothing is built from user
+ * text.  Every write and its audit record commit in one transaction.
+ */
+#ifndef DB_CUSTOMERS_H
+#define DB_CUSTOMERS_H
+
+#include <stdint.h>
+
+#include "customer_json.h"
+#include "db.h"
+#include "model.h"
+
+/* Who acts, for the audit record.  All borrowed. */
+struct audit_ctx {
+	uint64_t partner_id;
+	const char *client_id;       /* OAuth client, or "admin" for the admin tool */
+	const struct uuid *requestor; /* Requestor-ID, NULL when absent */
+	const char *request_id;
+};
+
+/*
+ * Creates a customer (status CREATED, a new UUIDv7) with its ref accounts
+ * and labels.  DB_OK and *id; DB_CONFLICT and *existing when this
+ * partner's entity is already a customer (also when a concurrent create won).
+ */
+int db_customer_create(struct db *db, const struct audit_ctx *who, const struct customer_new *c,
+                       struct uuid *id, struct uuid *existing);
+
+/* DB_OK and *out, or DB_NOT_FOUND (also for another partner's id). */
+int db_customer_get(struct db *db, uint64_t partner_id, const struct uuid *id,
+                    struct customer_row *out);
+
+/* Called per row, newest first; return non-zero to stop.  row is borrowed for the call. */
+typedef int (*db_row_cb)(const struct customer_row *row, void *arg);
+
+/*
+ * Lists this partner's customers matching f, newest first (id descending),
+ * strictly after `after` (NULL: from the newest), at most `max` rows.
+ * scratch is the caller's row buffer reused for each row.
+ */
+int db_customer_list(struct db *db, uint64_t partner_id, const struct list_filter *f,
+                     const struct uuid *after, unsigned max, struct customer_row *scratch,
+                     db_row_cb cb, void *arg);
+
+#define IF_MATCH_NONE (-1) /* no If-Match, or "*" */
+#define IF_MATCH_NEVER (-2) /* an If-Match no version can satisfy */
+
+/*
+ * Replaces the label set (sorted).  if_match: a version, IF_MATCH_NONE or
+ * IF_MATCH_NEVER.  modified_at and version change only if the set changed
+ * (*changed = 1).  Audited.  DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
+ */
+int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
+                           const struct label_set *labels, int64_t if_match, int *changed);
+
+/*
+ * Operator status change (admin tool): sets cancellation date when entering
+ * OFFBOARDING/OFFBOARDED (kept if already set), clears it otherwise; bumps
+ * version and modified_at; audited.  who->partner_id 0 = any partner.
+ */
+int db_customer_set_status(struct db *db, const struct audit_ctx *who, const struct uuid *id,
+                           enum customer_status status);
+
+#endif

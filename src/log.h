@@ -1,0 +1,23 @@
+/*
+ * log: one line per event to stderr (the web server or journald keeps it):
+ *   2026-11-26T18:48:39.123Z error [pid 1234] [req abc] file.c:42: cause
+ * Secrets and tokens are never passed here.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include "config.h"
+
+void log_set_level(enum log_level lvl);
+/* The request id printed with each line until cleared with NULL (borrowed; must outlive its use). */
+void log_set_request(const char *request_id);
+
+void log_at(enum log_level lvl, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#define log_error(...) log_at(LOG_LVL_ERROR, __FILE__, __LINE__, __VA_ARGS__)
+#define log_warn(...) log_at(LOG_LVL_WARN, __FILE__, __LINE__, __VA_ARGS__)
+#define log_info(...) log_at(LOG_LVL_INFO, __FILE__, __LINE__, __VA_ARGS__)
+#define log_debug(...) log_at(LOG_LVL_DEBUG, __FILE__, __LINE__, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * model: the contract's enumerations and value types, shared by the
+ * validators, the database layer and the JSON writer.
+ *
+ * Strings inside these structs are borrowed: from the parsed request body
+ * (json_t owned by the request), from the request's decoded query buffer,
+ * or from the database row buffers of the worker.  Nothing here is freed.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uuid.h"
+
+#define LABEL_MAX_CHARS 64  /* Unicode code points */
+#define LABEL_MAX_BYTES 256 /* 64 code points of at most 4 UTF-8 bytes */
+#define LABELS_MAX 16
+#define REF_ACCOUNTS_MAX 10
+#define TEXT_MAX_CHARS 255 /* ownerName, bankName */
+#define IBAN_MAX_LEN 33
+#define BIC_MAX_LEN 11
+#define LIST_LIMIT_MIN 1
+#define LIST_LIMIT_MAX 100
+#define LIST_LIMIT_DEFAULT 20
+
+enum entity_type { ENTITY_NATURAL_PERSON, ENTITY_LEGAL_ENTITY, ENTITY_JOINT_PERSON };
+enum customer_status { STATUS_CREATED, STATUS_ACTIVE, STATUS_OFFBOARDING, STATUS_OFFBOARDED };
+
+/* Static names as in the contract ("NATURAL_PERSON", "CREATED", ...). */
+const char *entity_type_name(enum entity_type t);
+const char *customer_status_name(enum customer_status s);
+/* Exact, case-sensitive match of len bytes; 0 or -1. */
+int entity_type_parse(const char *s, size_t len, enum entity_type *out);
+int customer_status_parse(const char *s, size_t len, enum customer_status *out);
+
+/* A set of labels, sorted in byte order and free of duplicates once validated. */
+struct label_set {
+	size_t n;
+	const char *v[LABELS_MAX]; /* borrowed, NUL-terminated */
+	size_t len[LABELS_MAX];    /* bytes */
+};
+
+/* Sorts in byte order (memcmp, shorter prefix first). */
+void label_set_sort(struct label_set *set);
+/* 1 if both sets hold the same labels (both sorted), else 0. */
+int label_set_equal(const struct label_set *a, const struct label_set *b);
+
+struct ref_account {
+	const char *iban;      /* borrowed */
+	const char *bic;       /* borrowed, NULL when absent */
+	const char *bank_name; /* borrowed, NULL when absent */
+	const char *owner_name;
+	int primary; /* type PRIMARY (1) or OTHER (0) */
+};
+
+/* A validated POST /roles/customers body. */
+struct customer_new {
+	struct uuid entity_id;
+	enum entity_type entity_type;
+	size_t nref;
+	struct ref_account ref[REF_ACCOUNTS_MAX];
+	struct label_set labels; /* sorted */
+};
+
+/* A validated GET /roles/customers query. */
+struct list_filter {
+	int has_entity;
+	struct uuid entity_id;
+	int has_status;
+	enum customer_status status;
+	int has_type;
+	enum entity_type type;
+	struct label_set labels; /* sorted, de-duplicated */
+	unsigned limit;
+	const char *cursor; /* borrowed, NULL when absent */
+};
+
+#endif

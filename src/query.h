@@ -1,0 +1,22 @@
+/*
+ * query: the list route's query string -> struct list_filter.
+ *
+ * The string is percent-decoded in place ('+' is a space), so the filter's
+ * strings point into the caller's buffer, which must outlive the filter.
+ * Unknown or repeated parameters (other than labels) are errors; repeated
+ * labels are a set (duplicates collapse).  Every problem is reported.
+ */
+#ifndef QUERY_H
+#define QUERY_H
+
+#include "api_err.h"
+#include "model.h"
+
+/* qs may be NULL or "" (defaults). Modified in place. 0 or -1. */
+int query_parse_list(char *qs, struct list_filter *out, struct api_err *err);
+
+/* Percent-decodes s in place (plus_is_space for forms), returns the new length
+ * or -1 on a bad escape or an embedded NUL. */
+long query_unescape(char *s, int plus_is_space);
+
+#endif
