@@ -41,4 +41,11 @@ void rfc3339_ms(int64_t ms, char out[25]);
 /* The ETag header value for a row: a quoted string, NUL-terminated, into out[32]. */
 void customer_etag(const struct customer_row *row, char out[32]);
 
+/*
+ * The If-Match header as a version for db_customer_set_labels: NULL or "*"
+ * is IF_MATCH_NONE; a list of entity tags matches the first strong tag of
+ * ours in it; weak or foreign tags can never match (IF_MATCH_NEVER).
+ */
+int64_t customer_if_match(const char *header);
+
 #endif

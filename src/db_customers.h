@@ -48,7 +48,9 @@ int db_customer_list(struct db *db, uint64_t partner_id, const struct list_filte
 #define IF_MATCH_NEVER (-2) /* an If-Match no version can satisfy */
 
 /*
- * Replaces the label set (sorted).  if_match: a version, IF_MATCH_NONE or
+ * Replaces the label set (sorted).  labels NULL keeps the current set (the
+ * `{}` no-op: existence and If-Match are still checked, and it is audited
+ * with before = after).  if_match: a version, IF_MATCH_NONE or
  * IF_MATCH_NEVER.  modified_at and version change only if the set changed
  * (*changed = 1).  Audited.  DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
  */

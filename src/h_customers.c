@@ -1,0 +1,232 @@
+/*
+ * h_customers: the four customer routes.
+ *
+ * Each handler validates everything it can before touching the database,
+ * reports all problems of a request together, and maps database results
+ * to the contract's statuses.  Rows are read into one per-worker buffer
+ * (a struct customer_row is 32 KiB, too big for the stack of every call).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "customer_json.h"
+#include "db_customers.h"
+#include "handlers.h"
+#include "log.h"
+#include "query.h"
+#include "response.h"
+#include "validate.h"
+
+static struct customer_row row_buf;
+
+static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor)
+{
+	struct audit_ctx who = {
+		.partner_id = r->partner_id,
+		.client_id = r->client_id,
+		.requestor = requestor,
+		.request_id = r->request_id,
+	};
+	return who;
+}
+
+/* The {customerId} path segment; adds a detail to r->err when it is not a UUID. */
+static int parse_customer_id(struct request *r, const char *arg, struct uuid *id)
+{
+	if (uuid_parse(arg, strlen(arg), id) == 0)
+		return 0;
+	api_err_detail(&r->err, "customerId", "INVALID_FORMAT", NULL, "must be a UUID");
+	return -1;
+}
+
+static void not_found(struct request *r, const struct uuid *id)
+{
+	char text[UUID_STR_LEN + 1];
+
+	uuid_format(id, text);
+	api_err_set(&r->err, 404, "CUSTOMER_NOT_FOUND", "Customer %s not found", text);
+}
+
+static void already_exists(struct request *r, const struct customer_new *c,
+                           const struct uuid *existing)
+{
+	char entity[UUID_STR_LEN + 1], customer[UUID_STR_LEN + 1];
+
+	uuid_format(&c->entity_id, entity);
+	uuid_format(existing, customer);
+	api_err_set(&r->err, 409, "CUSTOMER_ALREADY_EXISTS",
+	            "Entity %s already has the customer role as customer %s", entity, customer);
+	api_err_detail(&r->err, "entityId", "ALREADY_EXISTS", customer,
+	               "this entity is already a customer");
+}
+
+static void answer_id(struct request *r, const struct uuid *id)
+{
+	char text[UUID_STR_LEN + 1];
+	json_t *body;
+
+	uuid_format(id, text);
+	body = json_pack("{s:s}", "customerId", text);
+	response_json(r, 200, body, NULL);
+	json_decref(body);
+}
+
+void h_customers_create(struct request *r, const char *arg)
+{
+	struct customer_new c;
+	struct uuid requestor, id, existing;
+	struct audit_ctx who;
+	int has_requestor, rc;
+
+	(void)arg;
+	if (request_read_json(r) < 0)
+		goto fail;
+	validate_uuid_header("Requestor-ID", request_param(r, "HTTP_REQUESTOR_ID"), 0,
+	                     &has_requestor, &requestor, &r->err);
+	if (validate_customer_new(r->json, &c, &r->err) < 0 || r->err.status)
+		goto fail;
+	who = audit_for(r, has_requestor ? &requestor : NULL);
+	rc = db_customer_create(r->db, &who, &c, &id, &existing);
+	if (rc == DB_CONFLICT)
+		already_exists(r, &c, &existing);
+	else if (rc != DB_OK)
+		handler_db_error(r, rc);
+	if (rc != DB_OK)
+		goto fail;
+	answer_id(r, &id);
+	return;
+fail:
+	response_error(r, NULL);
+}
+
+struct page {
+	unsigned limit;
+	unsigned n;
+	int more;
+	struct uuid last;
+	json_t *data;
+};
+
+static int page_add(const struct customer_row *row, void *arg)
+{
+	struct page *p = arg;
+
+	if (p->n == p->limit) {
+		p->more = 1; /* the (limit+1)th row only tells that a next page exists */
+		return 1;
+	}
+	json_array_append_new(p->data, customer_json(row));
+	p->last = row->id;
+	p->n++;
+	return 0;
+}
+
+static void answer_page(struct request *r, const struct page *p, const unsigned char fhash[32])
+{
+	char cursor[CURSOR_TEXT_MAX];
+	json_t *body, *next = json_null();
+
+	if (p->more && cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len,
+	                             r->partner_id, fhash, &p->last, cursor) == 0)
+		next = json_string(cursor);
+	body = json_pack("{s:O, s:{s:o, s:i}}", "data", p->data, "pagination", "cursor", next,
+	                 "limit", (json_int_t)p->limit);
+	response_json(r, 200, body, NULL);
+	json_decref(body);
+}
+
+void h_customers_list(struct request *r, const char *arg)
+{
+	struct list_filter f;
+	struct page p = {0};
+	struct uuid after;
+	unsigned char fhash[32];
+	int rc;
+
+	(void)arg;
+	if (query_parse_list(r->query, &f, &r->err) < 0)
+		goto fail;
+	cursor_filter_hash(&f, fhash);
+	if (f.cursor && cursor_decode(r->cfg->cursor_secret, r->cfg->cursor_secret_len,
+	                              r->partner_id, fhash, f.cursor, &after) < 0) {
+		api_err_set(&r->err, 400, "INVALID_CURSOR",
+		            "The cursor is not valid for this partner and these filters");
+		api_err_detail(&r->err, "cursor", "INVALID_CURSOR", NULL,
+		               "tampered, truncated, or made for other filters");
+		goto fail;
+	}
+	p.limit = f.limit;
+	p.data = json_array();
+	rc = db_customer_list(r->db, r->partner_id, &f, f.cursor ? &after : NULL, f.limit + 1,
+	                      &row_buf, page_add, &p);
+	if (rc != DB_OK) {
+		json_decref(p.data);
+		handler_db_error(r, rc);
+		goto fail;
+	}
+	answer_page(r, &p, fhash);
+	json_decref(p.data);
+	return;
+fail:
+	response_error(r, NULL);
+}
+
+void h_customer_get(struct request *r, const char *arg)
+{
+	char etag[32], header[48];
+	const char *hdrs[] = {header, NULL};
+	struct uuid id;
+	json_t *body;
+	int rc;
+
+	if (parse_customer_id(r, arg, &id) < 0)
+		goto fail;
+	rc = db_customer_get(r->db, r->partner_id, &id, &row_buf);
+	if (rc == DB_NOT_FOUND)
+		not_found(r, &id);
+	else if (rc != DB_OK)
+		handler_db_error(r, rc);
+	if (rc != DB_OK)
+		goto fail;
+	customer_etag(&row_buf, etag);
+	snprintf(header, sizeof(header), "ETag: %s", etag);
+	body = customer_json(&row_buf);
+	response_json(r, 200, body, hdrs);
+	json_decref(body);
+	return;
+fail:
+	response_error(r, NULL);
+}
+
+void h_customer_patch(struct request *r, const char *arg)
+{
+	struct uuid requestor, id;
+	struct label_set labels;
+	struct audit_ctx who;
+	int has_requestor, has_labels, changed, rc;
+
+	validate_uuid_header("Requestor-ID", request_param(r, "HTTP_REQUESTOR_ID"), 1,
+	                     &has_requestor, &requestor, &r->err);
+	parse_customer_id(r, arg, &id);
+	if (request_read_json(r) < 0)
+		goto fail;
+	if (validate_labels_patch(r->json, &has_labels, &labels, &r->err) < 0 || r->err.status)
+		goto fail;
+	who = audit_for(r, &requestor);
+	rc = db_customer_set_labels(r->db, &who, &id, has_labels ? &labels : NULL,
+	                            customer_if_match(request_param(r, "HTTP_IF_MATCH")), &changed);
+	if (rc == DB_NOT_FOUND)
+		not_found(r, &id);
+	else if (rc == DB_PRECONDITION)
+		api_err_set(&r->err, 412, "PRECONDITION_FAILED",
+		            "The customer changed since the given If-Match; read it again");
+	else if (rc != DB_OK)
+		handler_db_error(r, rc);
+	if (rc != DB_OK)
+		goto fail;
+	response_empty(r, 202, NULL);
+	return;
+fail:
+	response_error(r, NULL);
+}

@@ -1,0 +1,214 @@
+/*
+ * h_token: POST /oauth2/token, the client-credentials grant (RFC 6749
+ * section 4.4).
+ *
+ * Errors carry both the RFC 6749 section 5.2 member ("error") and the
+ * contract's envelope, so OAuth client libraries and our partners' error
+ * handling both understand them.  Cheap checks (form, grant type) run
+ * before the deliberately slow secret check; an unknown client costs the
+ * same scrypt as a known one.
+ */
+#include <openssl/evp.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "db_clients.h"
+#include "handlers.h"
+#include "query.h"
+#include "response.h"
+
+#define FORM_TYPE "application/x-www-form-urlencoded"
+
+struct token_form {
+	const char *grant_type;
+	const char *client_id;
+	const char *client_secret;
+	const char *scope;
+};
+
+/* Answers with both the RFC 6749 error and the envelope. */
+static void token_error(struct request *r, int status, const char *oauth, const char *message)
+{
+	json_t *extra = json_pack("{s:s}", "error", oauth);
+	char code[40];
+	size_t i;
+
+	for (i = 0; oauth[i] && i < sizeof(code) - 1; i++)
+		code[i] = (char)(oauth[i] == '_' ? '_' : oauth[i] - 32 * (oauth[i] >= 'a' && oauth[i] <= 'z'));
+	code[i] = '\0';
+	api_err_clear(&r->err);
+	api_err_set(&r->err, status, NULL, "%s", message);
+	r->err.code = status == 401 ? "INVALID_CLIENT" : NULL;
+	json_object_set_new(extra, "errorCode", json_string(code));
+	json_object_set_new(extra, "error_description", json_string(message));
+	response_error(r, extra);
+	json_decref(extra);
+}
+
+/* Sets *slot to value unless already set (a repeated parameter is an error). */
+static int form_set(const char **slot, const char *value)
+{
+	if (*slot)
+		return -1;
+	*slot = value;
+	return 0;
+}
+
+/* Parses the form body in place; -1 on a bad escape or a repeated known parameter. */
+static int parse_form(char *body, struct token_form *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (char *pair = body, *next; pair && *pair; pair = next) {
+		char *eq;
+		int rc = 0;
+
+		next = strchr(pair, '&');
+		if (next)
+			*next++ = '\0';
+		eq = strchr(pair, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (query_unescape(pair, 1) < 0 || query_unescape(eq + 1, 1) < 0)
+			return -1;
+		if (strcmp(pair, "grant_type") == 0)
+			rc = form_set(&f->grant_type, eq + 1);
+		else if (strcmp(pair, "client_id") == 0)
+			rc = form_set(&f->client_id, eq + 1);
+		else if (strcmp(pair, "client_secret") == 0)
+			rc = form_set(&f->client_secret, eq + 1);
+		else if (strcmp(pair, "scope") == 0)
+			rc = form_set(&f->scope, eq + 1);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * "Basic base64(id:secret)" into buf; id and secret are form-encoded
+ * inside (RFC 6749 section 2.3.1).  1 if present and valid, 0 if absent,
+ * -1 if malformed.
+ */
+static int basic_credentials(const char *hdr, char *buf, size_t cap, const char **id,
+                             const char **secret)
+{
+	size_t len;
+	int n;
+	char *colon;
+
+	if (!hdr || strncasecmp(hdr, "Basic ", 6) != 0)
+		return 0;
+	hdr += 6;
+	while (*hdr == ' ')
+		hdr++;
+	len = strlen(hdr);
+	if (len == 0 || len % 4 || len / 4 * 3 >= cap)
+		return -1;
+	n = EVP_DecodeBlock((unsigned char *)buf, (const unsigned char *)hdr, (int)len);
+	if (n < 0)
+		return -1;
+	n -= (hdr[len - 1] == '=') + (hdr[len - 2] == '=');
+	buf[n] = '\0';
+	colon = strchr(buf, ':');
+	if (!colon || (int)strlen(buf) != n)
+		return -1;
+	*colon = '\0';
+	if (query_unescape(buf, 1) < 0 || query_unescape(colon + 1, 1) < 0)
+		return -1;
+	*id = buf;
+	*secret = colon + 1;
+	return 1;
+}
+
+/* The scopes granted: the requested subset of the client's, or all of them. -1 if invalid. */
+static int granted_scopes(const struct token_form *f, unsigned client_scopes, unsigned *out)
+{
+	unsigned asked;
+
+	if (!f->scope || !*f->scope) {
+		*out = client_scopes;
+		return 0;
+	}
+	if (scopes_parse(f->scope, &asked) < 0 || (asked & ~client_scopes))
+		return -1;
+	*out = asked;
+	return 0;
+}
+
+static void issue(struct request *r, const struct client_row *client, unsigned scopes)
+{
+	static const char *const hdrs[] = {"Pragma: no-cache", NULL};
+	char scope_text[64];
+	char *token = NULL;
+	json_t *body;
+
+	if (token_issue(r->cfg, client->client_id, scopes, &token) < 0) {
+		token_error(r, 500, "server_error", "Could not issue a token");
+		return;
+	}
+	scopes_format(scopes, scope_text, sizeof(scope_text));
+	body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", token, "token_type", "Bearer",
+	                 "expires_in", (json_int_t)r->cfg->token_ttl, "scope", scope_text);
+	response_json(r, 200, body, hdrs);
+	json_decref(body);
+	free(token);
+}
+
+/* Looks the client up and checks its secret; answers and returns -1 on failure. */
+static int authenticate_client(struct request *r, const char *id, const char *secret,
+                               struct client_row *client)
+{
+	int rc = db_client_get(r->db, id, client);
+	int known = rc == DB_OK;
+
+	if (rc != DB_OK && rc != DB_NOT_FOUND) {
+		handler_db_error(r, rc);
+		token_error(r, r->err.status, "temporarily_unavailable", r->err.message);
+		return -1;
+	}
+	/* Always one scrypt, so the answer time does not tell which ids exist. */
+	if (!secret_verify(secret, known ? client->secret_hash : NULL) || !known ||
+	    client->disabled) {
+		token_error(r, 401, "invalid_client", "Client authentication failed");
+		return -1;
+	}
+	return 0;
+}
+
+void h_token(struct request *r, const char *arg)
+{
+	struct token_form f;
+	struct client_row client;
+	const char *id, *secret;
+	char basic[512];
+	unsigned scopes;
+	int has_basic;
+
+	(void)arg;
+	if (request_read_body(r, FORM_TYPE) < 0) {
+		token_error(r, r->err.status, "invalid_request", r->err.message);
+		return;
+	}
+	has_basic = basic_credentials(request_param(r, "HTTP_AUTHORIZATION"), basic, sizeof(basic),
+	                              &id, &secret);
+	if (parse_form(r->body, &f) < 0 || has_basic < 0 || (has_basic && (f.client_id || f.client_secret)))
+		return token_error(r, 400, "invalid_request",
+		                   "Malformed request: repeated parameters, bad encoding or two client authentications");
+	if (!f.grant_type)
+		return token_error(r, 400, "invalid_request", "grant_type is required");
+	if (strcmp(f.grant_type, "client_credentials") != 0)
+		return token_error(r, 400, "unsupported_grant_type", "Only client_credentials is supported");
+	if (!has_basic) {
+		id = f.client_id;
+		secret = f.client_secret;
+	}
+	if (!id || !secret || !*id)
+		return token_error(r, 401, "invalid_client", "Client authentication failed");
+	if (authenticate_client(r, id, secret, &client) < 0)
+		return;
+	if (granted_scopes(&f, client.scopes, &scopes) < 0)
+		return token_error(r, 400, "invalid_scope", "The requested scope is not granted to this client");
+	issue(r, &client, scopes);
+}

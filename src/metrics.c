@@ -1,0 +1,193 @@
+/*
+ * metrics: pool-wide counters in one shared anonymous mapping.
+ *
+ * Why shared memory rather than the master collecting from workers: a
+ * worker that crashes loses nothing already counted, no IPC is on the
+ * request path (one relaxed atomic add per counter), and every worker
+ * can answer /metrics for the whole pool.  The histogram is stored per
+ * bucket and made cumulative when rendered.
+ */
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/mman.h>
+
+#include "metrics.h"
+#include "router.h"
+
+static const int tracked[] = {200, 202, 400, 401, 403, 404, 405, 409, 412, 413, 415, 429, 500, 503};
+#define NTRACKED (sizeof(tracked) / sizeof(tracked[0]))
+#define NSTATUS (NTRACKED + 1) /* last: any other status */
+
+static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                0.1,    0.25,  0.5,    1,     2.5,  5};
+#define NBOUNDS (sizeof(bounds) / sizeof(bounds[0]))
+
+struct shared {
+	atomic_ulong requests[ROUTE_COUNT][NSTATUS];
+	atomic_ulong buckets[ROUTE_COUNT][NBOUNDS + 1]; /* last: +Inf */
+	atomic_ulong micros[ROUTE_COUNT];
+	atomic_ulong db_errors;
+	atomic_ulong db_reconnects;
+	atomic_ulong worker_restarts;
+	atomic_uint pool_size;
+};
+
+static struct shared *shm;
+
+int metrics_init(void)
+{
+	void *p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	shm = p; /* zero-filled by the kernel */
+	return 0;
+}
+
+static size_t status_index(int status)
+{
+	for (size_t i = 0; i < NTRACKED; i++)
+		if (tracked[i] == status)
+			return i;
+	return NTRACKED;
+}
+
+static void add(atomic_ulong *c, unsigned long n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+static unsigned long get(atomic_ulong *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+void metrics_request(int route, int status, double seconds)
+{
+	size_t b = 0;
+
+	if (!shm)
+		return;
+	if (route < 0 || route >= ROUTE_COUNT)
+		route = ROUTE_NONE;
+	while (b < NBOUNDS && seconds > bounds[b])
+		b++;
+	add(&shm->requests[route][status_index(status)], 1);
+	add(&shm->buckets[route][b], 1);
+	add(&shm->micros[route], (unsigned long)(seconds * 1e6));
+}
+
+void metrics_db(unsigned long errors, unsigned long reconnects)
+{
+	if (!shm)
+		return;
+	add(&shm->db_errors, errors);
+	add(&shm->db_reconnects, reconnects);
+}
+
+void metrics_worker_restart(void)
+{
+	if (shm)
+		add(&shm->worker_restarts, 1);
+}
+
+void metrics_pool_size(unsigned workers)
+{
+	if (shm)
+		atomic_store_explicit(&shm->pool_size, workers, memory_order_relaxed);
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+	int overflow;
+};
+
+static void emit(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len)
+		o->overflow = 1;
+	else
+		o->len += (size_t)n;
+}
+
+static void render_requests(struct out *o)
+{
+	emit(o, "# HELP customers_requests_total Requests answered, by route, method and status.\n"
+	        "# TYPE customers_requests_total counter\n");
+	for (int r = 0; r < ROUTE_COUNT; r++) {
+		for (size_t s = 0; s < NSTATUS; s++) {
+			unsigned long n = get(&shm->requests[r][s]);
+			char status[8];
+
+			if (!n)
+				continue;
+			snprintf(status, sizeof(status), "%d", s < NTRACKED ? tracked[s] : 0);
+			emit(o, "customers_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %lu\n",
+			     router_route_name(r), router_route_method(r),
+			     s < NTRACKED ? status : "other", n);
+		}
+	}
+}
+
+static void render_histogram(struct out *o, int r)
+{
+	const char *name = router_route_name(r), *method = router_route_method(r);
+	unsigned long cum = 0;
+
+	for (size_t b = 0; b <= NBOUNDS; b++) {
+		cum += get(&shm->buckets[r][b]);
+		if (b < NBOUNDS)
+			emit(o, "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
+			     name, method, bounds[b], cum);
+		else
+			emit(o, "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
+			     name, method, cum);
+	}
+	emit(o, "customers_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", name,
+	     method, (double)get(&shm->micros[r]) / 1e6);
+	emit(o, "customers_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n", name,
+	     method, cum);
+}
+
+static void render_gauges(struct out *o)
+{
+	emit(o, "# HELP customers_db_errors_total Failed database statements and connection attempts.\n"
+	        "# TYPE customers_db_errors_total counter\ncustomers_db_errors_total %lu\n",
+	     get(&shm->db_errors));
+	emit(o, "# HELP customers_db_reconnects_total Database connections remade after a loss.\n"
+	        "# TYPE customers_db_reconnects_total counter\ncustomers_db_reconnects_total %lu\n",
+	     get(&shm->db_reconnects));
+	emit(o, "# HELP customers_worker_restarts_total Workers that died and were replaced.\n"
+	        "# TYPE customers_worker_restarts_total counter\ncustomers_worker_restarts_total %lu\n",
+	     get(&shm->worker_restarts));
+	emit(o, "# HELP customers_pool_workers Configured worker processes.\n"
+	        "# TYPE customers_pool_workers gauge\ncustomers_pool_workers %u\n",
+	     atomic_load_explicit(&shm->pool_size, memory_order_relaxed));
+}
+
+long metrics_render(char *buf, size_t cap)
+{
+	struct out o = {buf, cap, 0, 0};
+
+	if (!shm || cap == 0)
+		return -1;
+	buf[0] = '\0';
+	render_requests(&o);
+	emit(&o, "# HELP customers_request_duration_seconds Time to answer, by route.\n"
+	         "# TYPE customers_request_duration_seconds histogram\n");
+	for (int r = 0; r < ROUTE_COUNT; r++)
+		render_histogram(&o, r);
+	render_gauges(&o);
+	return o.overflow ? -1 : (long)o.len;
+}

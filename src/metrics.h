@@ -1,0 +1,26 @@
+/*
+ * metrics: counters shared by the master and all workers.
+ *
+ * The master maps one anonymous MAP_SHARED region before forking, so every
+ * worker (including those restarted or replaced on reload) adds to the same
+ * relaxed atomic counters and any worker can render the whole pool's
+ * figures for GET /metrics.  Fixed-size arrays: route x status class, a
+ * latency histogram per route; no locks, no allocation on the hot path.
+ */
+#ifndef METRICS_H
+#define METRICS_H
+
+#include <stddef.h>
+
+/* Maps the shared region; call once in the master before forking. 0 or -1. */
+int metrics_init(void);
+
+void metrics_request(int route, int status, double seconds);
+void metrics_db(unsigned long errors, unsigned long reconnects);
+void metrics_worker_restart(void);
+void metrics_pool_size(unsigned workers);
+
+/* Prometheus text exposition, NUL-terminated, into buf; returns length or -1 if it does not fit. */
+long metrics_render(char *buf, size_t cap);
+
+#endif

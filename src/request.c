@@ -1,0 +1,196 @@
+/*
+ * request: what the web server handed us, made safe to use.
+ *
+ * Servers disagree on SCRIPT_NAME/PATH_INFO (lighttpd with a "/" mount
+ * puts the path in SCRIPT_NAME, Apache's mod_proxy_fcgi in PATH_INFO,
+ * nginx in whatever fastcgi_param says), but all of them pass REQUEST_URI
+ * as the client sent it.  So we route on REQUEST_URI, decode it exactly
+ * once, and strip the configured mount prefix; SCRIPT_NAME + PATH_INFO is
+ * only the fallback for a server that does not send REQUEST_URI.
+ */
+#include <openssl/rand.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "query.h"
+#include "request.h"
+#include "uuid.h"
+#include "validate.h"
+
+const char *request_param(const struct request *r, const char *name)
+{
+	return FCGX_GetParam(name, r->fcgi->envp);
+}
+
+static void make_request_id(struct request *r)
+{
+	const char *given = request_param(r, "HTTP_X_REQUEST_ID");
+	struct uuid u;
+
+	if (given && request_id_sane(given)) {
+		snprintf(r->request_id, sizeof(r->request_id), "%s", given);
+		return;
+	}
+	if (RAND_bytes(u.b, sizeof(u.b)) != 1)
+		memset(u.b, 0, sizeof(u.b));
+	u.b[6] = (unsigned char)((u.b[6] & 0x0f) | 0x40); /* version 4 */
+	u.b[8] = (unsigned char)((u.b[8] & 0x3f) | 0x80);
+	uuid_format(&u, r->request_id);
+}
+
+/* Copies the raw path (without query) of the request into r->path. */
+static int copy_raw_path(struct request *r)
+{
+	const char *uri = request_param(r, "REQUEST_URI");
+	int n;
+
+	if (uri && *uri) {
+		size_t len = strcspn(uri, "?#");
+
+		if (len >= sizeof(r->path))
+			return -1;
+		memcpy(r->path, uri, len);
+		r->path[len] = '\0';
+		return 0;
+	}
+	n = snprintf(r->path, sizeof(r->path), "%s%s", request_param(r, "SCRIPT_NAME") ?: "",
+	             request_param(r, "PATH_INFO") ?: "");
+	return n < 0 || (size_t)n >= sizeof(r->path) ? -1 : 0;
+}
+
+/* Removes cfg->prefix ("/api") from the decoded path; -1 if the path is outside it. */
+static int strip_prefix(struct request *r)
+{
+	size_t plen = strlen(r->cfg->prefix);
+
+	if (plen == 0)
+		return 0;
+	if (strncmp(r->path, r->cfg->prefix, plen) != 0 || (r->path[plen] != '/' && r->path[plen]))
+		return -1;
+	memmove(r->path, r->path + plen, strlen(r->path + plen) + 1);
+	return 0;
+}
+
+static int copy_query(struct request *r)
+{
+	const char *qs = request_param(r, "QUERY_STRING");
+	size_t len = qs ? strlen(qs) : 0;
+
+	if (len >= sizeof(r->query))
+		return -1;
+	memcpy(r->query, qs ? qs : "", len + 1);
+	return 0;
+}
+
+int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg, struct db *db,
+                 char *body_buf, size_t body_cap)
+{
+	memset(r, 0, offsetof(struct request, err));
+	api_err_clear(&r->err);
+	r->fcgi = fcgi;
+	r->cfg = cfg;
+	r->db = db;
+	r->body = body_buf;
+	r->body_cap = body_cap;
+	r->route = -1;
+	r->method = request_param(r, "REQUEST_METHOD") ?: "";
+	make_request_id(r);
+	log_set_request(r->request_id);
+	if (copy_raw_path(r) < 0 || copy_query(r) < 0) {
+		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE", "Request path or query string is too long");
+		return -1;
+	}
+	if (query_unescape(r->path, 0) < 0) {
+		api_err_set(&r->err, 400, "INVALID_ENCODING", "Request path is not validly percent-encoded");
+		return -1;
+	}
+	if (strip_prefix(r) < 0) {
+		api_err_set(&r->err, 404, "NOT_FOUND", "No such resource");
+		return -1;
+	}
+	return 0;
+}
+
+void request_release(struct request *r)
+{
+	json_decref(r->json);
+	r->json = NULL;
+	log_set_request(NULL);
+}
+
+/* "application/json; charset=utf-8" matches type "application/json". */
+static int content_type_is(const char *ct, const char *type)
+{
+	size_t len = strlen(type);
+
+	if (!ct || strncasecmp(ct, type, len) != 0)
+		return 0;
+	ct += len;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static int declared_length(const struct request *r, long long *len)
+{
+	const char *cl = request_param(r, "CONTENT_LENGTH");
+	char *end;
+
+	*len = -1;
+	if (!cl || !*cl)
+		return 0;
+	*len = strtoll(cl, &end, 10);
+	return *end || *len < 0 ? -1 : 0;
+}
+
+int request_read_body(struct request *r, const char *type)
+{
+	size_t max = r->cfg->max_body;
+	long long declared;
+	int n;
+
+	if (!content_type_is(request_param(r, "CONTENT_TYPE"), type)) {
+		api_err_set(&r->err, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be %s", type);
+		return -1;
+	}
+	if (declared_length(r, &declared) < 0) {
+		api_err_set(&r->err, 400, "BAD_REQUEST", "Content-Length is not a number");
+		return -1;
+	}
+	if (declared > (long long)max)
+		goto too_large;
+	/* Without Content-Length (chunked upload) read to EOF, one byte past the limit at most. */
+	r->body_len = 0;
+	while (r->body_len <= max) {
+		n = FCGX_GetStr(r->body + r->body_len, (int)(max + 1 - r->body_len), r->fcgi->in);
+		if (n <= 0)
+			break;
+		r->body_len += (size_t)n;
+	}
+	if (r->body_len > max)
+		goto too_large;
+	r->body[r->body_len] = '\0';
+	return 0;
+too_large:
+	api_err_set(&r->err, 413, "PAYLOAD_TOO_LARGE", "Request body exceeds %zu bytes", max);
+	return -1;
+}
+
+int request_read_json(struct request *r)
+{
+	json_error_t jerr;
+
+	if (request_read_body(r, "application/json") < 0)
+		return -1;
+	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!r->json) {
+		api_err_set(&r->err, 400, "MALFORMED_JSON", "Request body is not valid JSON: %s (line %d, column %d)",
+		            jerr.text, jerr.line, jerr.column);
+		return -1;
+	}
+	return 0;
+}

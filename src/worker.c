@@ -1,0 +1,166 @@
+/*
+ * worker: the request loop of one pool process.
+ *
+ * Stopping without dropping a request: SIGTERM/SIGINT stay blocked except
+ * inside ppoll(), where the worker waits for the listen socket.  So a stop
+ * signal can only land while the worker is idle, and a request that was
+ * already accepted always gets its answer.  The listen socket is
+ * non-blocking: when several workers wake for one connection, the losers'
+ * accept fails with EAGAIN inside FCGX_Accept_r and they go back to
+ * waiting.  A connection the web server keeps open (FCGI_KEEP_CONN) is
+ * waited on instead of the listen socket, since libfcgi reads the next
+ * request from it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+#include "worker.h"
+
+struct worker {
+	const struct config *cfg;
+	int listen_fd;
+	struct db *db;
+	struct db_stats stats; /* last figures passed to metrics */
+	char *body;
+	FCGX_Request fcgi;
+	struct request req;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Blocks the stop signals; *wait gets the mask that lets them in (for ppoll). */
+static void block_stop_signals(sigset_t *wait)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigset_t stop;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, wait);
+	sigdelset(wait, SIGTERM);
+	sigdelset(wait, SIGINT);
+}
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1 when a request may be waiting, 0 when the worker should stop. */
+static int wait_for_request(struct worker *w, const sigset_t *mask)
+{
+	int kept = w->fcgi.ipcFd >= 0;
+	struct pollfd pfd = {.fd = kept ? w->fcgi.ipcFd : w->listen_fd, .events = POLLIN};
+
+	while (!stop_requested) {
+		int n = ppoll(&pfd, 1, NULL, mask);
+
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void report_db_stats(struct worker *w)
+{
+	struct db_stats now;
+
+	db_get_stats(w->db, &now);
+	if (now.errors != w->stats.errors || now.reconnects != w->stats.reconnects)
+		metrics_db(now.errors - w->stats.errors, now.reconnects - w->stats.reconnects);
+	w->stats = now;
+}
+
+static void serve_one(struct worker *w)
+{
+	struct request *r = &w->req;
+	double started = mono_seconds();
+
+	if (request_init(r, &w->fcgi, w->cfg, w->db, w->body, w->cfg->max_body + 1) < 0)
+		response_error(r, NULL);
+	else
+		router_dispatch(r);
+	FCGX_Finish_r(&w->fcgi);
+	metrics_request(r->route, r->status, mono_seconds() - started);
+	request_release(r);
+	report_db_stats(w);
+}
+
+static int worker_init(struct worker *w, const struct config *cfg, int listen_fd)
+{
+	int flags = fcntl(listen_fd, F_GETFL);
+
+	w->cfg = cfg;
+	w->listen_fd = listen_fd;
+	if (flags < 0 || fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		log_error("listen socket: %s", strerror(errno));
+		return -1;
+	}
+	w->body = malloc(cfg->max_body + 1);
+	w->db = db_new(cfg);
+	if (!w->body || !w->db || FCGX_Init() != 0 || FCGX_InitRequest(&w->fcgi, listen_fd, 0) != 0) {
+		log_error("worker init failed");
+		return -1;
+	}
+	/* A database that is down now is not fatal: requests answer 503 until it is back. */
+	db_connect(w->db);
+	db_get_stats(w->db, &w->stats);
+	return 0;
+}
+
+static void worker_shutdown(struct worker *w)
+{
+	FCGX_Free(&w->fcgi, 1);
+	db_free(w->db);
+	free(w->body);
+}
+
+int worker_run(const struct config *cfg, int listen_fd)
+{
+	static struct worker w;
+	sigset_t mask;
+
+	block_stop_signals(&mask);
+	if (worker_init(&w, cfg, listen_fd) < 0) {
+		worker_shutdown(&w);
+		return 1;
+	}
+	log_debug("worker %d ready", (int)getpid());
+	while (wait_for_request(&w, &mask)) {
+		if (FCGX_Accept_r(&w.fcgi) < 0)
+			continue; /* another worker took the connection */
+		serve_one(&w);
+	}
+	worker_shutdown(&w);
+	return 0;
+}
