@@ -158,7 +158,7 @@ int request_read_body(struct request *r, const char *type)
 		return -1;
 	}
 	if (declared_length(r, &declared) < 0) {
-		api_err_set(&r->err, 400, "BAD_REQUEST", "Content-Length is not a number");
+		api_err_set(&r->err, 400, "MALFORMED_REQUEST", "Content-Length is not a number");
 		return -1;
 	}
 	if (declared > (long long)max)
