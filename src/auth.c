@@ -1,0 +1,511 @@
+/*
+ * auth: access tokens, client secrets, scopes and the bearer header.
+ *
+ * Tokens are HS256 JWTs made and checked with libjwt 1.10.  That version
+ * takes the algorithm from the token's own header, which is how "alg":
+ * "none" and algorithm-confusion forgeries get in, so token_verify decodes
+ * the header itself first and accepts exactly {"alg":"HS256"} with an
+ * optional "typ":"JWT" before libjwt sees the token.  After libjwt has
+ * checked the signature, the claims are read back as one JSON object and
+ * checked by type with jansson.  Time checks have no leeway: the only
+ * issuer is this service, whose workers share one clock.
+ *
+ * Client secrets are stored as "scrypt$N$r$p$salt$hash" (standard base64
+ * with padding, the format the Node.js peer writes too).  Verification
+ * bounds N, r and p so that a corrupt row cannot make a request spend
+ * gigabytes, and unknown clients still pay one scrypt of the default cost.
+ */
+#include "auth.h"
+
+#include <jansson.h>
+#include <jwt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define TOKEN_MAX 4096
+#define TOKEN_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+#define JWT_HEADER_MAX 256 /* decoded bytes; ours is 27 */
+
+#define SCRYPT_N 16384
+#define SCRYPT_R 8
+#define SCRYPT_P 1
+#define SCRYPT_SALT_LEN 16
+#define SCRYPT_HASH_LEN 32
+#define SCRYPT_MAXMEM (32u * 1024 * 1024) /* N=16384, r=8 needs 16 MiB */
+#define SCRYPT_N_MIN 1024
+#define SCRYPT_NR_MAX ((unsigned long)SCRYPT_N * SCRYPT_R) /* caps memory at 16 MiB */
+#define SCRYPT_R_MAX 32
+#define SCRYPT_P_MAX 4
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} scope_names[] = {
+        {SCOPE_READ, "customers:read"},
+        {SCOPE_WRITE, "customers:write"},
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SCOPE_ALL (SCOPE_READ | SCOPE_WRITE)
+
+/* ---- base64: standard with padding (secret hashes), url without (JWT, secrets) ---- */
+
+static const char b64_std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* out needs 4 * ceil(n / 3) + 1 bytes. Returns the length written before the NUL. */
+static size_t b64_encode(const unsigned char *in, size_t n, char *out, int url)
+{
+	const char *alpha = url ? b64_url : b64_std;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		size_t chunk = n - i < 3 ? n - i : 3;
+		unsigned long v = (unsigned long)in[i] << 16;
+
+		if (chunk > 1)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (chunk > 2)
+			v |= in[i + 2];
+		for (size_t k = 0; k < 4; k++) {
+			if (k <= chunk)
+				out[o++] = alpha[(v >> (18 - 6 * k)) & 63];
+			else if (!url)
+				out[o++] = '=';
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * Decodes exactly len characters into out (at most max bytes).  Strict:
+ * the standard alphabet needs canonical padding, url has none, and unused
+ * trailing bits must be zero.  Returns the byte count or -1.
+ */
+static long b64_decode(const char *in, size_t len, unsigned char *out, size_t max, int url)
+{
+	const char *alpha = url ? b64_url : b64_std;
+	unsigned long acc = 0;
+	size_t o = 0, pad = 0;
+	int bits = 0;
+
+	if (!url) {
+		if (len % 4)
+			return -1;
+		while (pad < 2 && len > 0 && in[len - 1] == '=') {
+			len--;
+			pad++;
+		}
+	}
+	if (len % 4 == 1 || (!url && pad != (4 - len % 4) % 4))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		const char *p = in[i] ? strchr(alpha, in[i]) : NULL;
+
+		if (!p)
+			return -1;
+		acc = ((acc << 6) | (unsigned long)(p - alpha)) & 0xffffu;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= max)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (acc & ((1ul << bits) - 1))
+		return -1;
+	return (long)o;
+}
+
+static void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* ---- scopes ---- */
+
+static int scope_lookup(const char *s, size_t n, unsigned *bit)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scope_names); i++) {
+		if (strlen(scope_names[i].name) == n && !memcmp(s, scope_names[i].name, n)) {
+			*bit = scope_names[i].bit;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Scope tokens are separated by one or more spaces (RFC 6749 says one; forms vary). */
+int scopes_parse(const char *s, unsigned *out)
+{
+	unsigned bits = 0, bit;
+
+	if (!s)
+		return -1;
+	for (s += strspn(s, " "); *s; s += strspn(s, " ")) {
+		size_t n = strcspn(s, " ");
+
+		if (scope_lookup(s, n, &bit))
+			return -1;
+		bits |= bit;
+		s += n;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
+void scopes_format(unsigned scopes, char *out, size_t outlen)
+{
+	size_t used = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(scope_names); i++) {
+		int n;
+
+		if (!(scopes & scope_names[i].bit))
+			continue;
+		n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "",
+		             scope_names[i].name);
+		if (n < 0 || (size_t)n >= outlen - used)
+			return; /* truncated, still NUL-terminated */
+		used += (size_t)n;
+	}
+}
+
+/* ---- bearer header and token text ---- */
+
+/* Length of s if it is one token followed only by spaces, else 0. */
+static size_t token_len(const char *s)
+{
+	size_t n = strspn(s, TOKEN_CHARS);
+
+	return s[n + strspn(s + n, " ")] == '\0' ? n : 0;
+}
+
+const char *bearer_token(const char *header)
+{
+	const char *p;
+
+	if (!header || strncasecmp(header, "Bearer", 6) || header[6] != ' ')
+		return NULL;
+	p = header + 6 + strspn(header + 6, " ");
+	return token_len(p) ? p : NULL;
+}
+
+static int client_id_valid(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	return n >= 1 && n <= CLIENT_ID_MAX && s[n] == '\0';
+}
+
+/* ---- token issue ---- */
+
+static int add_claims(jwt_t *jwt, const struct config *cfg, const char *client_id,
+                      const char *scope, long now)
+{
+	unsigned char rnd[16];
+	char jti[2 * sizeof(rnd) + 1];
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -1;
+	hex_encode(rnd, sizeof(rnd), jti);
+	if (jwt_add_grant(jwt, "iss", cfg->issuer) || jwt_add_grant(jwt, "sub", client_id) ||
+	    jwt_add_grant(jwt, "client_id", client_id) || jwt_add_grant(jwt, "scope", scope) ||
+	    jwt_add_grant(jwt, "jti", jti) || jwt_add_grant_int(jwt, "iat", now) ||
+	    jwt_add_grant_int(jwt, "nbf", now) ||
+	    jwt_add_grant_int(jwt, "exp", now + (long)cfg->token_ttl))
+		return -1;
+	if (cfg->audience[0] && jwt_add_grant(jwt, "aud", cfg->audience))
+		return -1;
+	return 0;
+}
+
+int token_issue(const struct config *cfg, const char *client_id, unsigned scopes, char **out)
+{
+	char scope[64];
+	jwt_t *jwt = NULL;
+
+	*out = NULL;
+	if (!client_id_valid(client_id) || !scopes || (scopes & ~(unsigned)SCOPE_ALL) ||
+	    cfg->jwt_secret_len == 0)
+		return -1;
+	scopes_format(scopes, scope, sizeof(scope));
+	if (jwt_new(&jwt))
+		return -1;
+	if (jwt_set_alg(jwt, JWT_ALG_HS256, cfg->jwt_secret, (int)cfg->jwt_secret_len) == 0 &&
+	    add_claims(jwt, cfg, client_id, scope, (long)time(NULL)) == 0)
+		*out = jwt_encode_str(jwt); /* malloc'd by libjwt's default allocator */
+	jwt_free(jwt);
+	return *out ? 0 : -1;
+}
+
+/* ---- token verify ---- */
+
+/* The header must be exactly {"alg":"HS256"} plus an optional "typ":"JWT". */
+static int header_check(const char *token)
+{
+	unsigned char raw[JWT_HEADER_MAX];
+	const char *dot = strchr(token, '.');
+	json_t *hdr, *typ;
+	long n;
+	int ok;
+
+	if (!dot)
+		return -1;
+	n = b64_decode(token, (size_t)(dot - token), raw, sizeof(raw), 1);
+	if (n <= 0)
+		return -1;
+	hdr = json_loadb((const char *)raw, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+	typ = json_object_get(hdr, "typ");
+	ok = json_is_object(hdr) && json_object_size(hdr) == (typ ? 2u : 1u) &&
+	     json_is_string(json_object_get(hdr, "alg")) &&
+	     !strcmp(json_string_value(json_object_get(hdr, "alg")), "HS256") &&
+	     (!typ || (json_is_string(typ) && !strcmp(json_string_value(typ), "JWT")));
+	json_decref(hdr);
+	return ok ? 0 : -1;
+}
+
+static int claim_int(const json_t *claims, const char *name, json_int_t *out)
+{
+	const json_t *v = json_object_get(claims, name);
+
+	if (!json_is_integer(v))
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int claim_str_eq(const json_t *claims, const char *name, const char *want)
+{
+	const json_t *v = json_object_get(claims, name);
+
+	return json_is_string(v) && !strcmp(json_string_value(v), want);
+}
+
+/* aud may be one string or an array of strings (RFC 7519 4.1.3). */
+static int audience_ok(const json_t *claims, const char *want)
+{
+	const json_t *aud = json_object_get(claims, "aud");
+	const json_t *v;
+	size_t i;
+
+	if (!want[0])
+		return 1;
+	if (json_is_string(aud))
+		return !strcmp(json_string_value(aud), want);
+	json_array_foreach (aud, i, v) {
+		if (json_is_string(v) && !strcmp(json_string_value(v), want))
+			return 1;
+	}
+	return 0;
+}
+
+static int times_ok(const json_t *claims, json_int_t now, json_int_t *exp)
+{
+	json_int_t iat, nbf;
+
+	if (claim_int(claims, "exp", exp) || *exp <= now || claim_int(claims, "iat", &iat))
+		return 0;
+	/* nbf is optional in RFC 7519; ours always carry it. No leeway (one clock). */
+	if (json_object_get(claims, "nbf") && (claim_int(claims, "nbf", &nbf) || nbf > now))
+		return 0;
+	return 1;
+}
+
+static int claims_check(const struct config *cfg, const json_t *claims, json_int_t now,
+                        struct token_claims *out)
+{
+	const json_t *cid = json_object_get(claims, "client_id");
+	const json_t *scope = json_object_get(claims, "scope");
+	const json_t *sub = json_object_get(claims, "sub");
+	json_int_t exp;
+	unsigned scopes;
+
+	if (!json_is_object(claims) || !times_ok(claims, now, &exp) ||
+	    !claim_str_eq(claims, "iss", cfg->issuer) || !audience_ok(claims, cfg->audience))
+		return -1;
+	if (!json_is_string(cid) || !client_id_valid(json_string_value(cid)))
+		return -1;
+	if (sub && !claim_str_eq(claims, "sub", json_string_value(cid)))
+		return -1;
+	if (!json_is_string(scope) || scopes_parse(json_string_value(scope), &scopes))
+		return -1;
+	snprintf(out->client_id, sizeof(out->client_id), "%s", json_string_value(cid));
+	out->scopes = scopes;
+	out->exp = (int64_t)exp;
+	return 0;
+}
+
+/* jwt may end in spaces, as bearer_token() leaves it. */
+int token_verify(const struct config *cfg, const char *jwt, struct token_claims *out)
+{
+	char buf[TOKEN_MAX + 1];
+	size_t n = jwt ? token_len(jwt) : 0;
+	jwt_t *decoded = NULL;
+	char *grants = NULL;
+	json_t *claims = NULL;
+	int rc = -1;
+
+	if (n == 0 || n > TOKEN_MAX || cfg->jwt_secret_len == 0)
+		return -1;
+	memcpy(buf, jwt, n);
+	buf[n] = '\0';
+	if (header_check(buf))
+		return -1;
+	if (jwt_decode(&decoded, buf, cfg->jwt_secret, (int)cfg->jwt_secret_len))
+		return -1;
+	if (jwt_get_alg(decoded) != JWT_ALG_HS256)
+		goto out;
+	grants = jwt_get_grants_json(decoded, NULL);
+	claims = grants ? json_loads(grants, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	rc = claims_check(cfg, claims, (json_int_t)time(NULL), out);
+out:
+	json_decref(claims);
+	free(grants);
+	jwt_free(decoded);
+	return rc;
+}
+
+/* ---- client credentials ---- */
+
+int client_credentials_new(char id[CLIENT_ID_MAX + 1], char secret[64])
+{
+	unsigned char rid[16], rsecret[32];
+
+	if (RAND_bytes(rid, sizeof(rid)) != 1 || RAND_bytes(rsecret, sizeof(rsecret)) != 1)
+		return -1;
+	memcpy(id, "cl_", 3);
+	hex_encode(rid, sizeof(rid), id + 3);
+	b64_encode(rsecret, sizeof(rsecret), secret, 1);
+	OPENSSL_cleanse(rsecret, sizeof(rsecret));
+	return 0;
+}
+
+/* ---- client secret hashes ---- */
+
+struct scrypt_params {
+	unsigned long n, r, p;
+	unsigned char salt[SCRYPT_SALT_LEN];
+	unsigned char hash[SCRYPT_HASH_LEN];
+};
+
+static int scrypt_run(const char *secret, const struct scrypt_params *sp,
+                      unsigned char out[SCRYPT_HASH_LEN])
+{
+	return EVP_PBE_scrypt(secret, strlen(secret), sp->salt, sizeof(sp->salt), sp->n, sp->r,
+	                      sp->p, SCRYPT_MAXMEM, out, SCRYPT_HASH_LEN) == 1
+	               ? 0
+	               : -1;
+}
+
+int secret_hash(const char *secret, char out[SECRET_HASH_MAX])
+{
+	struct scrypt_params sp = {.n = SCRYPT_N, .r = SCRYPT_R, .p = SCRYPT_P};
+	char salt[4 * ((SCRYPT_SALT_LEN + 2) / 3) + 1];
+	char hash[4 * ((SCRYPT_HASH_LEN + 2) / 3) + 1];
+	int n;
+
+	if (!secret || RAND_bytes(sp.salt, sizeof(sp.salt)) != 1 ||
+	    scrypt_run(secret, &sp, sp.hash))
+		return -1;
+	b64_encode(sp.salt, sizeof(sp.salt), salt, 0);
+	b64_encode(sp.hash, sizeof(sp.hash), hash, 0);
+	n = snprintf(out, SECRET_HASH_MAX, "scrypt$%lu$%lu$%lu$%s$%s", sp.n, sp.r, sp.p, salt,
+	             hash);
+	OPENSSL_cleanse(&sp, sizeof(sp));
+	return n > 0 && n < SECRET_HASH_MAX ? 0 : -1;
+}
+
+/* Decimal without sign or leading zero, 1..max. */
+static int parse_param(const char *s, size_t len, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 7 || s[0] == '0')
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Splits "scrypt$N$r$p$salt$hash" into its six fields; -1 unless there are exactly six. */
+static int split_fields(const char *s, const char *f[6], size_t len[6])
+{
+	for (int i = 0; i < 6; i++) {
+		size_t n = strcspn(s, "$");
+
+		f[i] = s;
+		len[i] = n;
+		s += n;
+		if (i < 5 && *s++ != '$')
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
+static int scrypt_parse(const char *stored, struct scrypt_params *sp)
+{
+	const char *f[6];
+	size_t len[6];
+
+	if (strlen(stored) >= SECRET_HASH_MAX || split_fields(stored, f, len) || len[0] != 6 ||
+	    memcmp(f[0], "scrypt", 6))
+		return -1;
+	if (parse_param(f[1], len[1], SCRYPT_NR_MAX, &sp->n) ||
+	    parse_param(f[2], len[2], SCRYPT_R_MAX, &sp->r) ||
+	    parse_param(f[3], len[3], SCRYPT_P_MAX, &sp->p))
+		return -1;
+	/* N a power of two; N * r bounds the memory, p the time. */
+	if (sp->n < SCRYPT_N_MIN || (sp->n & (sp->n - 1)) || sp->n * sp->r > SCRYPT_NR_MAX)
+		return -1;
+	if (b64_decode(f[4], len[4], sp->salt, sizeof(sp->salt), 0) != SCRYPT_SALT_LEN ||
+	    b64_decode(f[5], len[5], sp->hash, sizeof(sp->hash), 0) != SCRYPT_HASH_LEN)
+		return -1;
+	return 0;
+}
+
+int secret_verify(const char *secret, const char *stored)
+{
+	struct scrypt_params sp;
+	unsigned char got[SCRYPT_HASH_LEN];
+	int known = secret && stored && scrypt_parse(stored, &sp) == 0;
+	int match;
+
+	if (!known) {
+		/* Same cost as a real check, so a miss does not show in the timing. */
+		memset(&sp, 0, sizeof(sp));
+		sp.n = SCRYPT_N;
+		sp.r = SCRYPT_R;
+		sp.p = SCRYPT_P;
+	}
+	if (scrypt_run(secret ? secret : "", &sp, got))
+		return 0;
+	match = known && CRYPTO_memcmp(got, sp.hash, sizeof(got)) == 0;
+	OPENSSL_cleanse(got, sizeof(got));
+	return match;
+}

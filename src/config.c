@@ -1,0 +1,585 @@
+/*
+ * config: libinih feeds name=value pairs to one handler, which looks the
+ * key up in a static const table (section, name, type, field offset and
+ * size, limits, default as text) and stores the parsed value.  Defaults go
+ * through the same setter as the file, so a default can never escape the
+ * rules its key enforces.
+ *
+ * The Debian libinih is built without INI_HANDLER_LINENO, so line numbers
+ * come from our own fgets-style reader, which ini_parse_stream calls once
+ * per line: when the handler runs, the reader's count is the line of the
+ * key.  The reader also refuses lines longer than libinih's buffer, which
+ * libinih would otherwise split into two bogus lines.
+ *
+ * A file is loaded into a scratch struct and copied out only when all of
+ * it is valid, so a failed reload leaves the caller's config untouched.
+ * Secrets never appear in error messages; no value does.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/un.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SECRET_MIN 32
+#define CONFIG_ERR_MAX 512
+
+enum key_type {
+	KEY_STRING, /* NUL-terminated char array */
+	KEY_UINT,   /* unsigned, decimal */
+	KEY_OCTAL,  /* unsigned, octal (file modes) */
+	KEY_SIZE,   /* size_t, decimal with an optional k/m (KiB/MiB) suffix */
+	KEY_ENUM,   /* enum log_level by name */
+	KEY_SECRET, /* bytes plus a size_t length field at len_off */
+	KEY_FILE,   /* path of a file whose contents set the key named in `target` */
+};
+
+struct key {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t off, size; /* the field; strings and secrets may fill it (strings less the NUL) */
+	size_t len_off;   /* KEY_SECRET: the length field */
+	unsigned long long min, max; /* numbers: the range; strings and secrets: min length */
+	const char *def;             /* NULL: zero / empty */
+	const char *target; /* KEY_FILE: the key it fills; a string or secret: its file key */
+	const char *(*check)(const char *v); /* extra rule for strings: NULL or why not */
+};
+
+#define FIELD(f) .off = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
+#define NUM(s, n, t, f, lo, hi, d)                                                                 \
+	{                                                                                          \
+		.section = s, .name = n, .type = t, FIELD(f), .min = lo, .max = hi, .def = d       \
+	}
+#define STR(s, n, f, lo, d, chk)                                                                   \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_STRING, FIELD(f), .min = lo, .def = d,        \
+		.check = chk                                                                       \
+	}
+#define STR_OR_FILE(s, n, f, file)                                                                 \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_STRING, FIELD(f), .target = file              \
+	}
+#define SECRET(s, n, f, file)                                                                      \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_SECRET, FIELD(f),                             \
+		.len_off = offsetof(struct config, f##_len), .min = SECRET_MIN, .target = file     \
+	}
+#define FROM_FILE(s, n, of)                                                                        \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_FILE, .target = of                            \
+	}
+
+static const char *check_listen(const char *v);
+static const char *check_abs_path(const char *v);
+static const char *check_prefix(const char *v);
+static const char *check_db_name(const char *v);
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+static const struct key keys[] = {
+        STR("server", "listen", listen, 0, NULL, check_listen),
+        NUM("server", "workers", KEY_UINT, workers, 1, 256, "4"),
+        NUM("server", "backlog", KEY_UINT, backlog, 1, 65535, "128"),
+        NUM("server", "socket_mode", KEY_OCTAL, socket_mode, 0, 0777, "0660"),
+        STR("server", "prefix", prefix, 0, NULL, check_prefix),
+        NUM("server", "max_body", KEY_SIZE, max_body, 1024, 16777216, "65536"),
+        NUM("server", "log_level", KEY_ENUM, log_level, 0, 0, "info"),
+        STR("database", "host", db_host, 0, NULL, NULL),
+        NUM("database", "port", KEY_UINT, db_port, 1, 65535, "3306"),
+        STR("database", "socket", db_socket, 0, NULL, check_abs_path),
+        STR("database", "user", db_user, 0, NULL, NULL),
+        STR_OR_FILE("database", "password", db_password, "password_file"),
+        FROM_FILE("database", "password_file", "password"),
+        STR("database", "name", db_name, 1, "customers", check_db_name),
+        NUM("database", "connect_timeout", KEY_UINT, db_connect_timeout, 1, 60, "2"),
+        NUM("database", "statement_timeout", KEY_UINT, db_statement_timeout, 1, 300, "5"),
+        NUM("database", "retry_after", KEY_UINT, db_retry_after, 1, 3600, "1"),
+        STR("auth", "issuer", issuer, 1, "customers-fcgi", NULL),
+        STR("auth", "audience", audience, 0, NULL, NULL),
+        NUM("auth", "token_ttl", KEY_UINT, token_ttl, 60, 86400, "3600"),
+        SECRET("auth", "jwt_secret", jwt_secret, "jwt_secret_file"),
+        FROM_FILE("auth", "jwt_secret_file", "jwt_secret"),
+        SECRET("auth", "cursor_secret", cursor_secret, "cursor_secret_file"),
+        FROM_FILE("auth", "cursor_secret_file", "cursor_secret"),
+};
+
+/* Parser state, shared by the line reader and the key handler. */
+struct load_ctx {
+	const char *path;
+	char dir[PATH_MAX]; /* the config file's directory, for relative *_file paths */
+	FILE *fp;
+	int lineno;
+	int failed;
+	int err_line; /* line of the first error; 0: not about a line */
+	char err[CONFIG_ERR_MAX];
+	int key_line[ARRAY_SIZE(keys)]; /* where each key was set; 0: not set */
+	struct config cfg;
+};
+
+static const struct key *key_find(const char *section, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+			return &keys[i];
+	}
+	return NULL;
+}
+
+static int section_known(const char *section)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (!strcmp(keys[i].section, section))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- rules for string keys ---- */
+
+static int char_ok(char c, const char *extra)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr(extra, c));
+}
+
+/* 1 if v[0..n) is all [A-Za-z0-9] or characters of extra. */
+static int all_chars_in(const char *v, size_t n, const char *extra)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!char_ok(v[i], extra))
+			return 0;
+	}
+	return 1;
+}
+
+static const char *check_abs_path(const char *v)
+{
+	if (*v && *v != '/')
+		return "must be an absolute path";
+	if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return "is too long for a unix socket path";
+	return NULL;
+}
+
+/* "" (the socket libfcgi was started with), a unix socket path, or [host]:port. */
+static const char *check_listen(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	char *end;
+	unsigned long port;
+
+	if (*v == '\0' || *v == '/')
+		return check_abs_path(v);
+	if (!colon || colon[1] < '0' || colon[1] > '9')
+		return "must be a unix socket path or host:port";
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || port < 1 || port > 65535)
+		return "port must be 1..65535";
+	if (!all_chars_in(v, (size_t)(colon - v), ".-"))
+		return "host must be a name or an IPv4 address";
+	return NULL;
+}
+
+static const char *check_prefix(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0)
+		return NULL;
+	if (v[0] != '/' || v[n - 1] == '/')
+		return "must be empty or start with '/' and not end with '/'";
+	if (!all_chars_in(v, n, "/._~-") || strstr(v, "//"))
+		return "must hold only [A-Za-z0-9/._~-] and no empty segment";
+	return NULL;
+}
+
+static const char *check_db_name(const char *v)
+{
+	return all_chars_in(v, strlen(v), "_") ? NULL : "must match [A-Za-z0-9_]+";
+}
+
+/* ---- setters: text -> field, or a reason in *why ---- */
+
+/* Decimal (or octal) digits only: no sign, no space, no empty string. */
+static int parse_ull(const char *v, int base, unsigned long long *out, const char **end)
+{
+	char *e;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(v, &e, base);
+	*end = e;
+	return errno ? -1 : 0;
+}
+
+static int parse_number(const struct key *k, const char *v, unsigned long long *out)
+{
+	const char *end;
+	unsigned long long mult = 1;
+
+	if (parse_ull(v, k->type == KEY_OCTAL ? 8 : 10, out, &end))
+		return -1;
+	if (k->type == KEY_SIZE && (*end == 'k' || *end == 'K'))
+		mult = 1024;
+	else if (k->type == KEY_SIZE && (*end == 'm' || *end == 'M'))
+		mult = 1024 * 1024;
+	if (mult > 1)
+		end++;
+	if (*end || *out > ULLONG_MAX / mult)
+		return -1;
+	*out *= mult;
+	return 0;
+}
+
+static int set_number(const struct key *k, struct config *cfg, const char *v, char *why,
+                      size_t whylen)
+{
+	unsigned long long n;
+	char *field = (char *)cfg + k->off;
+
+	if (parse_number(k, v, &n) || n < k->min || n > k->max) {
+		snprintf(why, whylen,
+		         k->type == KEY_OCTAL ? "must be %#llo..%#llo (octal)"
+		                              : "must be %llu..%llu",
+		         k->min, k->max);
+		return -1;
+	}
+	if (k->type == KEY_SIZE) {
+		size_t s = (size_t)n;
+		memcpy(field, &s, sizeof(s));
+	} else {
+		unsigned u = (unsigned)n;
+		memcpy(field, &u, sizeof(u));
+	}
+	return 0;
+}
+
+static int set_enum(const struct key *k, struct config *cfg, const char *v, char *why,
+                    size_t whylen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(level_names); i++) {
+		if (!strcasecmp(v, level_names[i])) {
+			enum log_level lvl = (enum log_level)i;
+			memcpy((char *)cfg + k->off, &lvl, sizeof(lvl));
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "must be one of error, warn, info, debug");
+	return -1;
+}
+
+/* Strings and secrets: len bytes of v (a file's contents may hold any byte). */
+static int set_bytes(const struct key *k, struct config *cfg, const char *v, size_t len, char *why,
+                     size_t whylen)
+{
+	char *field = (char *)cfg + k->off;
+	size_t max = k->type == KEY_STRING ? k->size - 1 : k->size;
+	const char *bad;
+
+	if (len < k->min || len > max) {
+		snprintf(why, whylen, "must be %llu..%zu bytes long", k->min, max);
+		return -1;
+	}
+	if (k->type == KEY_SECRET) {
+		memcpy(field, v, len);
+		memcpy((char *)cfg + k->len_off, &len, sizeof(len));
+		return 0;
+	}
+	if (memchr(v, '\0', len)) {
+		snprintf(why, whylen, "must not contain a NUL byte");
+		return -1;
+	}
+	memcpy(field, v, len);
+	field[len] = '\0';
+	bad = k->check ? k->check(field) : NULL;
+	if (bad) {
+		snprintf(why, whylen, "%s", bad);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_value(const struct key *k, struct config *cfg, const char *v, size_t len, char *why,
+                     size_t whylen)
+{
+	switch (k->type) {
+	case KEY_UINT:
+	case KEY_OCTAL:
+	case KEY_SIZE:
+		return set_number(k, cfg, v, why, whylen);
+	case KEY_ENUM:
+		return set_enum(k, cfg, v, why, whylen);
+	case KEY_STRING:
+	case KEY_SECRET:
+		return set_bytes(k, cfg, v, len, why, whylen);
+	case KEY_FILE:
+		break;
+	}
+	snprintf(why, whylen, "cannot be set here");
+	return -1;
+}
+
+void config_defaults(struct config *cfg)
+{
+	char why[128];
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		/* The table's defaults are constants checked by test_config. */
+		if (keys[i].def)
+			(void)set_value(&keys[i], cfg, keys[i].def, strlen(keys[i].def), why,
+			                sizeof(why));
+	}
+	snprintf(cfg->metrics_allow, sizeof(cfg->metrics_allow), "loopback");
+}
+
+/* ---- loading ---- */
+
+static void ctx_fail(struct load_ctx *ctx, int line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Keeps the first error as "path:line: why" ("path: why" for line 0). */
+static void ctx_fail(struct load_ctx *ctx, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ctx->failed)
+		return;
+	ctx->failed = 1;
+	ctx->err_line = line;
+	if (line > 0)
+		n = snprintf(ctx->err, sizeof(ctx->err), "%s:%d: ", ctx->path, line);
+	else
+		n = snprintf(ctx->err, sizeof(ctx->err), "%s: ", ctx->path);
+	if (n < 0 || (size_t)n >= sizeof(ctx->err))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err + n, sizeof(ctx->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void key_fail(struct load_ctx *ctx, int line, const char *section, const char *name,
+                     const char *why)
+{
+	ctx_fail(ctx, line, "key '%s' in [%s]: %s", name, section, why);
+}
+
+/*
+ * Reads the secret file at path (relative to the config's directory) into
+ * buf, dropping one trailing "\n" or "\r\n".  Returns the length or -1 with
+ * a reason in why.
+ */
+static long read_secret_file(const struct load_ctx *ctx, const char *path, char *buf, size_t bufsz,
+                             char *why, size_t whylen)
+{
+	char full[PATH_MAX];
+	FILE *fp;
+	size_t n;
+	int too_big;
+
+	if (snprintf(full, sizeof(full), "%s%s", path[0] == '/' ? "" : ctx->dir, path) >=
+	    (int)sizeof(full)) {
+		snprintf(why, whylen, "path too long");
+		return -1;
+	}
+	fp = fopen(full, "re");
+	if (!fp) {
+		snprintf(why, whylen, "%s: %s", full, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, bufsz, fp);
+	too_big = n == bufsz;
+	if (ferror(fp) || too_big) {
+		snprintf(why, whylen, "%s: %s", full, too_big ? "file too large" : "read error");
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	if (n > 0 && buf[n - 1] == '\n') {
+		n--;
+		if (n > 0 && buf[n - 1] == '\r')
+			n--;
+	}
+	return (long)n;
+}
+
+static int set_from_file(struct load_ctx *ctx, const struct key *k, const char *path)
+{
+	/* Room for the largest secret, a CR LF, and one byte to detect "too large". */
+	char buf[CONFIG_SECRET_MAX + 3];
+	char why[CONFIG_ERR_MAX];
+	const struct key *target = key_find(k->section, k->target);
+	long n;
+	int rc = -1;
+
+	if (*path == '\0') {
+		key_fail(ctx, ctx->lineno, k->section, k->name, "must not be empty");
+		return -1;
+	}
+	n = read_secret_file(ctx, path, buf, sizeof(buf), why, sizeof(why));
+	if (n >= 0)
+		rc = set_value(target, &ctx->cfg, buf, (size_t)n, why, sizeof(why));
+	if (rc)
+		key_fail(ctx, ctx->lineno, k->section, k->name, why);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return rc;
+}
+
+/* libinih's handler: 1 to go on, 0 to record an error at this line. */
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *ctx = user;
+	const struct key *k = key_find(section, name);
+	char why[CONFIG_ERR_MAX];
+	size_t idx;
+
+	if (!k) {
+		key_fail(ctx, ctx->lineno, section, name,
+		         section_known(section) ? "unknown key" : "unknown section");
+		return 0;
+	}
+	idx = (size_t)(k - keys);
+	if (ctx->key_line[idx]) {
+		snprintf(why, sizeof(why), "set twice (first at line %d)", ctx->key_line[idx]);
+		key_fail(ctx, ctx->lineno, section, name, why);
+		return 0;
+	}
+	ctx->key_line[idx] = ctx->lineno;
+	if (k->type == KEY_FILE)
+		return set_from_file(ctx, k, value) == 0;
+	if (set_value(k, &ctx->cfg, value, strlen(value), why, sizeof(why))) {
+		key_fail(ctx, ctx->lineno, section, name, why);
+		return 0;
+	}
+	return 1;
+}
+
+/* libinih's reader: one line per call, so ctx->lineno is the handler's line. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct load_ctx *ctx = stream;
+	size_t n;
+
+	if (!fgets(str, num, ctx->fp))
+		return NULL;
+	ctx->lineno++;
+	n = strlen(str);
+	if (n > 0 && str[n - 1] != '\n' && !feof(ctx->fp)) {
+		ctx_fail(ctx, ctx->lineno, "line longer than %d bytes", num - 2);
+		return NULL;
+	}
+	return str;
+}
+
+/* A value and its *_file twin are exclusive; the later line is the error. */
+static void check_exclusive(struct load_ctx *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct key *k = &keys[i];
+		const struct key *f = k->target ? key_find(k->section, k->target) : NULL;
+		int kl = ctx->key_line[i];
+		int fl = f ? ctx->key_line[f - keys] : 0;
+		const struct key *later = kl > fl ? k : f;
+
+		if (k->type == KEY_FILE || !kl || !fl)
+			continue;
+		ctx_fail(ctx, kl > fl ? kl : fl, "key '%s' in [%s]: conflicts with '%s' at line %d",
+		         later->name, k->section, (later == k ? f : k)->name, kl > fl ? fl : kl);
+	}
+}
+
+static void check_required_secret(struct load_ctx *ctx, const char *name, size_t len)
+{
+	const struct key *k = key_find("auth", name);
+
+	if (len == 0)
+		ctx_fail(ctx, 0, "key '%s' in [auth]: required (or %s)", name, k->target);
+}
+
+static void apply_env(struct load_ctx *ctx)
+{
+	const char *pw = getenv("CUSTOMERS_DB_PASSWORD");
+	char why[CONFIG_ERR_MAX];
+
+	if (!pw || !*pw)
+		return;
+	if (set_value(key_find("database", "password"), &ctx->cfg, pw, strlen(pw), why,
+	              sizeof(why)))
+		ctx_fail(ctx, 0, "environment CUSTOMERS_DB_PASSWORD: %s", why);
+}
+
+static int set_dir(struct load_ctx *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+
+	if (n >= sizeof(ctx->dir))
+		return -1;
+	memcpy(ctx->dir, path, n);
+	ctx->dir[n] = '\0';
+	return 0;
+}
+
+static void parse_file(struct load_ctx *ctx)
+{
+	int rc;
+
+	ctx->fp = fopen(ctx->path, "re");
+	if (!ctx->fp) {
+		ctx_fail(ctx, 0, "%s", strerror(errno));
+		return;
+	}
+	rc = ini_parse_stream(read_line, ctx, on_key, ctx);
+	if (ferror(ctx->fp))
+		ctx_fail(ctx, 0, "read error");
+	fclose(ctx->fp);
+	ctx->fp = NULL;
+	if (rc == -2)
+		ctx_fail(ctx, 0, "out of memory");
+	/* rc is the first bad line: ours, or one libinih could not parse. */
+	if (rc > 0 && (!ctx->failed || rc < ctx->err_line)) {
+		ctx->failed = 0;
+		ctx_fail(ctx, rc, "syntax error: expected [section] or name = value");
+	}
+}
+
+int config_load(const char *path, struct config *cfg, char *errbuf, size_t errlen)
+{
+	struct load_ctx ctx;
+	int rc = -1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.path = path;
+	config_defaults(&ctx.cfg);
+	if (set_dir(&ctx, path))
+		ctx_fail(&ctx, 0, "path too long");
+	else
+		parse_file(&ctx);
+	if (!ctx.failed) {
+		check_exclusive(&ctx);
+		apply_env(&ctx);
+		check_required_secret(&ctx, "jwt_secret", ctx.cfg.jwt_secret_len);
+		check_required_secret(&ctx, "cursor_secret", ctx.cfg.cursor_secret_len);
+	}
+	if (ctx.failed) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "%s", ctx.err);
+	} else {
+		*cfg = ctx.cfg;
+		rc = 0;
+	}
+	OPENSSL_cleanse(&ctx.cfg, sizeof(ctx.cfg));
+	return rc;
+}

@@ -1,0 +1,533 @@
+/*
+ * test_auth: tokens, the bearer header, scopes, client credentials and
+ * secret hashes.  The bad tokens are real forgeries built here by hand
+ * (base64url JSON + an OpenSSL HMAC), so each case reaches the check it is
+ * about instead of failing early on a bad signature.
+ */
+#include <jansson.h>
+#include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "tap.h"
+
+#define KEY "0123456789abcdef0123456789abcdef"
+#define OTHER_KEY "fedcba9876543210fedcba9876543210"
+#define HDR "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+#define TOK_MAX 8192
+
+static void config_for_test(struct config *cfg, const char *audience)
+{
+	config_defaults(cfg);
+	memcpy(cfg->jwt_secret, KEY, 32);
+	cfg->jwt_secret_len = 32;
+	snprintf(cfg->audience, sizeof(cfg->audience), "%s", audience);
+}
+
+static size_t b64url(const unsigned char *in, size_t n, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t o = 0;
+	unsigned long acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = a[(acc >> bits) & 63];
+		}
+	}
+	if (bits > 0)
+		out[o++] = a[(acc << (6 - bits)) & 63];
+	out[o] = '\0';
+	return o;
+}
+
+/* header.payload.sig; md NULL: no signature (alg none). */
+static const char *forge(const char *header, const char *payload, const EVP_MD *md, const char *key)
+{
+	static char tok[TOK_MAX];
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned maclen = 0;
+	size_t n = b64url((const unsigned char *)header, strlen(header), tok);
+
+	tok[n++] = '.';
+	n += b64url((const unsigned char *)payload, strlen(payload), tok + n);
+	if (md)
+		HMAC(md, key, (int)strlen(key), (unsigned char *)tok, n, mac, &maclen);
+	tok[n++] = '.';
+	b64url(mac, maclen, tok + n);
+	return tok;
+}
+
+/* A payload from a template: @P is 10 s ago, @N now, @F an hour from now. */
+static const char *payload(const char *tmpl)
+{
+	static char buf[TOK_MAX];
+	long long now = (long long)time(NULL);
+	size_t o = 0;
+
+	for (const char *t = tmpl; *t && o < sizeof(buf) - 32; t++) {
+		long long v = t[1] == 'P' ? now - 10 : t[1] == 'N' ? now : now + 3600;
+
+		if (*t == '@' && t[1]) {
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%lld", v);
+			t++;
+		} else {
+			buf[o++] = *t;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+#define P_HEAD "{\"iss\":\"customers-fcgi\",\"sub\":\"cl_a\",\"client_id\":\"cl_a\","
+#define P_TIMES "\"iat\":@N,\"nbf\":@N,\"exp\":@F"
+#define P_VALID P_HEAD "\"scope\":\"customers:read\"," P_TIMES "}"
+
+static const struct token_case {
+	int line;
+	const char *name;
+	const char *header;
+	const char *payload; /* template, see payload() */
+	int md;              /* 0 none, 256, 384, 512 */
+	const char *key;
+	const char *audience;
+	int want;
+} token_cases[] = {
+        {__LINE__, "valid", HDR, P_VALID, 256, KEY, "", 0},
+        {__LINE__, "valid without typ", "{\"alg\":\"HS256\"}", P_VALID, 256, KEY, "", 0},
+        {__LINE__, "wrong key", HDR, P_VALID, 256, OTHER_KEY, "", -1},
+        {__LINE__, "alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}", P_VALID, 0, KEY, "", -1},
+        {__LINE__, "alg none, HS256 sig", "{\"alg\":\"none\"}", P_VALID, 256, KEY, "", -1},
+        {__LINE__, "HS384 same key", "{\"alg\":\"HS384\",\"typ\":\"JWT\"}", P_VALID, 384, KEY, "",
+         -1},
+        {__LINE__, "HS512 same key", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", P_VALID, 512, KEY, "",
+         -1},
+        {__LINE__, "RS256 header", "{\"alg\":\"RS256\",\"typ\":\"JWT\"}", P_VALID, 256, KEY, "",
+         -1},
+        {__LINE__, "alg lower case", "{\"alg\":\"hs256\"}", P_VALID, 256, KEY, "", -1},
+        {__LINE__, "typ JWS", "{\"alg\":\"HS256\",\"typ\":\"JWS\"}", P_VALID, 256, KEY, "", -1},
+        {__LINE__, "extra header kid", "{\"alg\":\"HS256\",\"kid\":\"1\"}", P_VALID, 256, KEY, "",
+         -1},
+        {__LINE__, "duplicate alg", "{\"alg\":\"HS512\",\"alg\":\"HS256\"}", P_VALID, 256, KEY, "",
+         -1},
+        {__LINE__, "header not an object", "[\"HS256\"]", P_VALID, 256, KEY, "", -1},
+        {__LINE__, "expired", HDR, P_HEAD "\"scope\":\"customers:read\",\"iat\":@P,\"exp\":@P}",
+         256, KEY, "", -1},
+        {__LINE__, "exp == now", HDR, P_HEAD "\"scope\":\"customers:read\",\"iat\":@P,\"exp\":@N}",
+         256, KEY, "", -1},
+        {__LINE__, "exp missing", HDR, P_HEAD "\"scope\":\"customers:read\",\"iat\":@N}", 256, KEY,
+         "", -1},
+        {__LINE__, "exp a string", HDR,
+         P_HEAD "\"scope\":\"customers:read\",\"iat\":@N,\"exp\":\"@F\"}", 256, KEY, "", -1},
+        {__LINE__, "nbf in the future", HDR,
+         P_HEAD "\"scope\":\"customers:read\",\"iat\":@N,\"nbf\":@F,\"exp\":@F}", 256, KEY, "", -1},
+        {__LINE__, "nbf == now", HDR,
+         P_HEAD "\"scope\":\"customers:read\",\"iat\":@P,\"nbf\":@N,\"exp\":@F}", 256, KEY, "", 0},
+        {__LINE__, "nbf absent", HDR, P_HEAD "\"scope\":\"customers:read\",\"iat\":@N,\"exp\":@F}",
+         256, KEY, "", 0},
+        {__LINE__, "iat missing", HDR, P_HEAD "\"scope\":\"customers:read\",\"nbf\":@N,\"exp\":@F}",
+         256, KEY, "", -1},
+        {__LINE__, "wrong iss", HDR,
+         "{\"iss\":\"other\",\"client_id\":\"cl_a\",\"scope\":\"customers:read\"," P_TIMES "}", 256,
+         KEY, "", -1},
+        {__LINE__, "iss missing", HDR,
+         "{\"client_id\":\"cl_a\",\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY, "", -1},
+        {__LINE__, "client_id missing", HDR,
+         "{\"iss\":\"customers-fcgi\",\"sub\":\"cl_a\",\"scope\":\"customers:read\"," P_TIMES "}",
+         256, KEY, "", -1},
+        {__LINE__, "client_id bad char", HDR,
+         "{\"iss\":\"customers-fcgi\",\"client_id\":\"cl a\",\"scope\":\"customers:read\"," P_TIMES
+         "}",
+         256, KEY, "", -1},
+        {__LINE__, "client_id a number", HDR,
+         "{\"iss\":\"customers-fcgi\",\"client_id\":7,\"scope\":\"customers:read\"," P_TIMES "}",
+         256, KEY, "", -1},
+        {__LINE__, "sub differs", HDR,
+         "{\"iss\":\"customers-fcgi\",\"sub\":\"cl_b\",\"client_id\":\"cl_a\",\"scope\":"
+         "\"customers:read\"," P_TIMES "}",
+         256, KEY, "", -1},
+        {__LINE__, "unknown scope", HDR, P_HEAD "\"scope\":\"customers:read admin\"," P_TIMES "}",
+         256, KEY, "", -1},
+        {__LINE__, "empty scope", HDR, P_HEAD "\"scope\":\"\"," P_TIMES "}", 256, KEY, "", -1},
+        {__LINE__, "scope missing", HDR, P_HEAD P_TIMES "}", 256, KEY, "", -1},
+        {__LINE__, "aud string", HDR,
+         P_HEAD "\"aud\":\"api\",\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY, "api", 0},
+        {__LINE__, "aud in array", HDR,
+         P_HEAD "\"aud\":[\"x\",\"api\"],\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY,
+         "api", 0},
+        {__LINE__, "aud wrong", HDR,
+         P_HEAD "\"aud\":\"apix\",\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY, "api", -1},
+        {__LINE__, "aud array without it", HDR,
+         P_HEAD "\"aud\":[\"x\"],\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY, "api", -1},
+        {__LINE__, "aud missing", HDR, P_VALID, 256, KEY, "api", -1},
+        {__LINE__, "aud ignored when not configured", HDR,
+         P_HEAD "\"aud\":\"x\",\"scope\":\"customers:read\"," P_TIMES "}", 256, KEY, "", 0},
+};
+
+static void test_token_table(void)
+{
+	for (size_t i = 0; i < sizeof(token_cases) / sizeof(token_cases[0]); i++) {
+		const struct token_case *c = &token_cases[i];
+		const EVP_MD *md = c->md == 256   ? EVP_sha256()
+		                   : c->md == 384 ? EVP_sha384()
+		                   : c->md == 512 ? EVP_sha512()
+		                                  : NULL;
+		struct config cfg;
+		struct token_claims claims;
+		char name[160];
+
+		config_for_test(&cfg, c->audience);
+		snprintf(name, sizeof(name), "token_verify: %s (line %d)", c->name, c->line);
+		is_int(token_verify(&cfg, forge(c->header, payload(c->payload), md, c->key),
+		                    &claims),
+		       c->want, name);
+	}
+}
+
+static void test_token_shapes(void)
+{
+	struct config cfg;
+	struct token_claims claims;
+	char tok[TOK_MAX];
+	size_t n;
+
+	config_for_test(&cfg, "");
+	snprintf(tok, sizeof(tok), "%s", forge(HDR, payload(P_VALID), EVP_sha256(), KEY));
+	n = strlen(tok);
+	is_int(token_verify(&cfg, tok, &claims), 0, "valid forged token");
+	is_str(claims.client_id, "cl_a", "claims client_id");
+	is_int(claims.scopes, SCOPE_READ, "claims scopes");
+	is_int(claims.exp, (long long)time(NULL) + 3600, "claims exp");
+
+	tok[n - 50] = tok[n - 50] == 'A' ? 'B' : 'A'; /* inside the payload */
+	is_int(token_verify(&cfg, tok, &claims), -1, "tampered payload");
+	tok[n - 50] = tok[n - 50] == 'A' ? 'B' : 'A';
+	tok[n - 1] = tok[n - 1] == 'A' ? 'Q' : 'A';
+	is_int(token_verify(&cfg, tok, &claims), -1, "tampered signature");
+
+	snprintf(tok, sizeof(tok), "%s  ", forge(HDR, payload(P_VALID), EVP_sha256(), KEY));
+	is_int(token_verify(&cfg, tok, &claims), 0,
+	       "trailing spaces (as bearer_token leaves them)");
+	tok[10] = ' ';
+	is_int(token_verify(&cfg, tok, &claims), -1, "space inside");
+	is_int(token_verify(&cfg, "", &claims), -1, "empty token");
+	is_int(token_verify(&cfg, NULL, &claims), -1, "NULL token");
+	is_int(token_verify(&cfg, "abc.def", &claims), -1, "two segments");
+	is_int(token_verify(&cfg, "a.b.c.d", &claims), -1, "four segments");
+}
+
+/* Finds a token of exactly len bytes by padding the payload with a dummy claim. */
+static const char *token_of_len(size_t len)
+{
+	static char pad[TOK_MAX / 2], tmpl[TOK_MAX];
+
+	for (size_t p = 0; p < len && p < sizeof(pad); p++) {
+		const char *tok;
+
+		memset(pad, 'x', p);
+		pad[p] = '\0';
+		snprintf(tmpl, sizeof(tmpl),
+		         P_HEAD "\"scope\":\"customers:read\",\"pad\":\"%s\"," P_TIMES "}", pad);
+		tok = forge(HDR, payload(tmpl), EVP_sha256(), KEY);
+		if (strlen(tok) == len)
+			return tok;
+		if (strlen(tok) > len)
+			break;
+	}
+	return NULL;
+}
+
+static void test_token_size(void)
+{
+	struct config cfg;
+	struct token_claims claims;
+	const char *tok;
+
+	config_for_test(&cfg, "");
+	tok = token_of_len(4096);
+	ok(tok != NULL, "built a 4096-byte token");
+	is_int(tok ? token_verify(&cfg, tok, &claims) : -2, 0, "4096 bytes: accepted");
+	tok = token_of_len(4097);
+	ok(tok != NULL, "built a 4097-byte token");
+	is_int(tok ? token_verify(&cfg, tok, &claims) : -2, -1, "4097 bytes: refused");
+}
+
+static void check_issued_claims(const char *tok, const struct config *cfg)
+{
+	jwt_t *jwt = NULL;
+	long iat;
+
+	is_int(jwt_decode(&jwt, tok, NULL, 0), 0, "issued token decodes");
+	if (!jwt)
+		return;
+	iat = jwt_get_grant_int(jwt, "iat");
+	is_str(jwt_get_header(jwt, "alg"), "HS256", "issued alg");
+	is_str(jwt_get_grant(jwt, "iss"), "customers-fcgi", "issued iss");
+	is_str(jwt_get_grant(jwt, "sub"), "cl_x-1", "issued sub");
+	is_str(jwt_get_grant(jwt, "client_id"), "cl_x-1", "issued client_id");
+	is_str(jwt_get_grant(jwt, "scope"), "customers:read customers:write", "issued scope");
+	is_str(jwt_get_grant(jwt, "aud"), cfg->audience[0] ? cfg->audience : NULL, "issued aud");
+	ok(labs(iat - (long)time(NULL)) <= 1, "issued iat is now");
+	is_int(jwt_get_grant_int(jwt, "nbf"), iat, "issued nbf == iat");
+	is_int(jwt_get_grant_int(jwt, "exp"), iat + (long)cfg->token_ttl,
+	       "issued exp == iat + ttl");
+	is_int(strlen(jwt_get_grant(jwt, "jti") ? jwt_get_grant(jwt, "jti") : ""), 32,
+	       "issued jti has 128 bits");
+	jwt_free(jwt);
+}
+
+static void test_issue(const char *audience)
+{
+	struct config cfg;
+	struct token_claims claims;
+	char *tok = NULL, *tok2 = NULL;
+
+	config_for_test(&cfg, audience);
+	cfg.token_ttl = 120;
+	is_int(token_issue(&cfg, "cl_x-1", SCOPE_READ | SCOPE_WRITE, &tok), 0, "token_issue");
+	if (!tok)
+		return;
+	check_issued_claims(tok, &cfg);
+	is_int(token_verify(&cfg, tok, &claims), 0, "issued token verifies");
+	is_str(claims.client_id, "cl_x-1", "round trip client_id");
+	is_int(claims.scopes, SCOPE_READ | SCOPE_WRITE, "round trip scopes");
+	is_int(token_issue(&cfg, "cl_x-1", SCOPE_READ, &tok2), 0, "second token");
+	ok(tok2 && strcmp(tok, tok2) != 0, "tokens differ (jti)");
+	snprintf(cfg.issuer, sizeof(cfg.issuer), "someone-else");
+	is_int(token_verify(&cfg, tok, &claims), -1, "issuer changed: refused");
+	free(tok);
+	free(tok2);
+}
+
+static void test_issue_invalid(void)
+{
+	struct config cfg;
+	char *tok = (char *)"x";
+
+	config_for_test(&cfg, "");
+	is_int(token_issue(&cfg, "", SCOPE_READ, &tok), -1, "issue: empty client id");
+	ok(tok == NULL, "issue: *out NULL on failure");
+	is_int(token_issue(&cfg, "cl a", SCOPE_READ, &tok), -1, "issue: bad client id");
+	is_int(token_issue(&cfg, "cl_a", 0, &tok), -1, "issue: no scope");
+	is_int(token_issue(&cfg, "cl_a", 4, &tok), -1, "issue: unknown scope bit");
+	cfg.jwt_secret_len = 0;
+	is_int(token_issue(&cfg, "cl_a", SCOPE_READ, &tok), -1, "issue: no key");
+}
+
+static void test_bearer(void)
+{
+	static const struct {
+		const char *header;
+		int offset; /* -1: NULL expected */
+	} cases[] = {
+	        {"Bearer abc", 7},    {"bearer abc", 7},   {"BEARER   a.b-c_d", 9},
+	        {"Bearer abc   ", 7}, {"Bearer", -1},      {"Bearer ", -1},
+	        {"Bearerabc", -1},    {"Basic abc", -1},   {"Bearer a b", -1},
+	        {"Bearer\tabc", -1},  {" Bearer abc", -1}, {"Bearer a+b", -1},
+	        {"Bearer abc=", -1},  {"Bear abc", -1},    {"Bearer abc\t", -1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = bearer_token(cases[i].header);
+		char name[96];
+
+		snprintf(name, sizeof(name), "bearer_token \"%s\"", cases[i].header);
+		is_int(got ? got - cases[i].header : -1, cases[i].offset, name);
+	}
+	ok(bearer_token(NULL) == NULL, "bearer_token NULL");
+}
+
+static void test_scopes(void)
+{
+	static const struct {
+		const char *s;
+		int rc;
+		unsigned bits;
+	} cases[] = {
+	        {"customers:read", 0, SCOPE_READ},
+	        {"customers:write", 0, SCOPE_WRITE},
+	        {"customers:read customers:write", 0, SCOPE_READ | SCOPE_WRITE},
+	        {"customers:write customers:read", 0, SCOPE_READ | SCOPE_WRITE},
+	        {"  customers:read   customers:read ", 0, SCOPE_READ},
+	        {"", -1, 0},
+	        {"   ", -1, 0},
+	        {"customers:admin", -1, 0},
+	        {"customers:read x", -1, 0},
+	        {"Customers:read", -1, 0},
+	        {"customers:readx", -1, 0},
+	        {"customers:rea", -1, 0},
+	        {"customers:read\tcustomers:write", -1, 0},
+	};
+	char out[64];
+	unsigned bits;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[96];
+
+		bits = 0;
+		snprintf(name, sizeof(name), "scopes_parse \"%s\"", cases[i].s);
+		is_int(scopes_parse(cases[i].s, &bits), cases[i].rc, name);
+		is_int(bits, cases[i].bits, name);
+	}
+	is_int(scopes_parse(NULL, &bits), -1, "scopes_parse NULL");
+	scopes_format(SCOPE_READ, out, sizeof(out));
+	is_str(out, "customers:read", "scopes_format read");
+	scopes_format(SCOPE_WRITE, out, sizeof(out));
+	is_str(out, "customers:write", "scopes_format write");
+	scopes_format(SCOPE_READ | SCOPE_WRITE, out, sizeof(out));
+	is_str(out, "customers:read customers:write", "scopes_format both");
+	scopes_format(0, out, sizeof(out));
+	is_str(out, "", "scopes_format none");
+	scopes_format(SCOPE_READ | SCOPE_WRITE, out, 10);
+	ok(strlen(out) < 10, "scopes_format truncates within outlen");
+}
+
+static void test_credentials(void)
+{
+	char id[CLIENT_ID_MAX + 1], id2[CLIENT_ID_MAX + 1], secret[64], secret2[64];
+
+	is_int(client_credentials_new(id, secret), 0, "client_credentials_new");
+	is_int(client_credentials_new(id2, secret2), 0, "client_credentials_new again");
+	is_int(strlen(id), 35, "client id length");
+	ok(!strncmp(id, "cl_", 3) && strspn(id + 3, "0123456789abcdef") == 32,
+	   "client id cl_ + hex");
+	is_int(strlen(secret), 43, "secret length");
+	is_int(strspn(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	       43, "secret is base64url");
+	ok(strcmp(id, id2) && strcmp(secret, secret2), "credentials are random");
+}
+
+/* A stored hash made here with EVP_PBE_scrypt, to test parameters we never write. */
+static void make_stored(const char *secret, unsigned long n, unsigned long r, unsigned long p,
+                        char *out, size_t outlen)
+{
+	static const unsigned char salt[16] = "0123456789abcdef";
+	unsigned char hash[32];
+	char salt64[32], hash64[48];
+
+	if (EVP_PBE_scrypt(secret, strlen(secret), salt, 16, n, r, p, 64u << 20, hash, 32) != 1) {
+		snprintf(out, outlen, "scrypt failed");
+		return;
+	}
+	EVP_EncodeBlock((unsigned char *)salt64, salt, 16);
+	EVP_EncodeBlock((unsigned char *)hash64, hash, 32);
+	snprintf(out, outlen, "scrypt$%lu$%lu$%lu$%s$%s", n, r, p, salt64, hash64);
+}
+
+static void test_secret_params(void)
+{
+	static const struct {
+		unsigned long n, r, p;
+		int want;
+	} cases[] = {
+	        {1024, 1, 1, 1},  /* N at its minimum */
+	        {512, 1, 1, 0},   /* N below */
+	        {1024, 1, 4, 1},  /* p at its maximum */
+	        {1024, 1, 5, 0},  /* p above */
+	        {1024, 32, 1, 1}, /* r at its maximum */
+	        {1024, 33, 1, 0}, /* r above */
+	        {32768, 4, 1, 1}, /* N * r at the 16 MiB cap */
+	        {32768, 8, 1, 0}, /* 32 MiB: refused before any work */
+	};
+	char stored[SECRET_HASH_MAX];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[96];
+
+		make_stored("pw", cases[i].n, cases[i].r, cases[i].p, stored, sizeof(stored));
+		snprintf(name, sizeof(name), "secret_verify N=%lu r=%lu p=%lu", cases[i].n,
+		         cases[i].r, cases[i].p);
+		is_int(secret_verify("pw", stored), cases[i].want, name);
+	}
+}
+
+static void test_secret_malformed(const char *good)
+{
+	static const char *const bad[] = {
+	        "",
+	        "scrypt",
+	        "bcrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16383$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$1048576$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$016384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$+16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16384$0$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16384$8$0$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2Rl$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	        "scrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$AAAA",
+	        "scrypt$16384$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=$",
+	        "scrypt$16384$8$MDEyMzQ1Njc4OWFiY2RlZg==$"
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	};
+	char copy[SECRET_HASH_MAX + 8];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "secret_verify malformed #%zu", i);
+		is_int(secret_verify("pw", bad[i]), 0, name);
+	}
+	/* The right hash with one field spoiled. */
+	snprintf(copy, sizeof(copy), "%s", good);
+	copy[strlen(copy) - 2] = '*';
+	is_int(secret_verify("right", copy), 0, "secret_verify: bad base64 in hash");
+	snprintf(copy, sizeof(copy), "%s ", good);
+	is_int(secret_verify("right", copy), 0, "secret_verify: trailing space");
+}
+
+static void test_secret(void)
+{
+	char h1[SECRET_HASH_MAX], h2[SECRET_HASH_MAX];
+
+	is_int(secret_hash("right", h1), 0, "secret_hash");
+	is_int(secret_hash("right", h2), 0, "secret_hash again");
+	ok(!strncmp(h1, "scrypt$16384$8$1$", 17), "hash format prefix");
+	is_int(strlen(h1), 17 + 24 + 1 + 44, "hash length (16-byte salt, 32-byte hash)");
+	ok(strcmp(h1, h2) != 0, "hashes are salted");
+	is_int(secret_verify("right", h1), 1, "right secret");
+	is_int(secret_verify("right", h2), 1, "right secret, other salt");
+	is_int(secret_verify("wrong", h1), 0, "wrong secret");
+	is_int(secret_verify("", h1), 0, "empty secret");
+	is_int(secret_verify("righ", h1), 0, "prefix of the secret");
+	is_int(secret_verify("right", NULL), 0, "unknown client (NULL stored)");
+	is_int(secret_verify(NULL, h1), 0, "NULL secret");
+	is_int(secret_hash("", h2), 0, "hash of empty secret");
+	is_int(secret_verify("", h2), 1, "empty secret verifies against its hash");
+	test_secret_malformed(h1);
+	test_secret_params();
+}
+
+int main(void)
+{
+	test_token_table();
+	test_token_shapes();
+	test_token_size();
+	test_issue("");
+	test_issue("partner-api");
+	test_issue_invalid();
+	test_bearer();
+	test_scopes();
+	test_credentials();
+	test_secret();
+	return done_testing();
+}
