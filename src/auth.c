@@ -16,6 +16,7 @@
  * gigabytes, and unknown clients still pay one scrypt of the default cost.
  */
 #include "auth.h"
+#include "base64.h"
 
 #include <jansson.h>
 #include <jwt.h>
@@ -53,77 +54,6 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SCOPE_ALL (SCOPE_READ | SCOPE_WRITE)
-
-/* ---- base64: standard with padding (secret hashes), url without (JWT, secrets) ---- */
-
-static const char b64_std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char b64_url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* out needs 4 * ceil(n / 3) + 1 bytes. Returns the length written before the NUL. */
-static size_t b64_encode(const unsigned char *in, size_t n, char *out, int url)
-{
-	const char *alpha = url ? b64_url : b64_std;
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i += 3) {
-		size_t chunk = n - i < 3 ? n - i : 3;
-		unsigned long v = (unsigned long)in[i] << 16;
-
-		if (chunk > 1)
-			v |= (unsigned long)in[i + 1] << 8;
-		if (chunk > 2)
-			v |= in[i + 2];
-		for (size_t k = 0; k < 4; k++) {
-			if (k <= chunk)
-				out[o++] = alpha[(v >> (18 - 6 * k)) & 63];
-			else if (!url)
-				out[o++] = '=';
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
-/*
- * Decodes exactly len characters into out (at most max bytes).  Strict:
- * the standard alphabet needs canonical padding, url has none, and unused
- * trailing bits must be zero.  Returns the byte count or -1.
- */
-static long b64_decode(const char *in, size_t len, unsigned char *out, size_t max, int url)
-{
-	const char *alpha = url ? b64_url : b64_std;
-	unsigned long acc = 0;
-	size_t o = 0, pad = 0;
-	int bits = 0;
-
-	if (!url) {
-		if (len % 4)
-			return -1;
-		while (pad < 2 && len > 0 && in[len - 1] == '=') {
-			len--;
-			pad++;
-		}
-	}
-	if (len % 4 == 1 || (!url && pad != (4 - len % 4) % 4))
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		const char *p = in[i] ? strchr(alpha, in[i]) : NULL;
-
-		if (!p)
-			return -1;
-		acc = ((acc << 6) | (unsigned long)(p - alpha)) & 0xffffu;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= max)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if (acc & ((1ul << bits) - 1))
-		return -1;
-	return (long)o;
-}
 
 static void hex_encode(const unsigned char *in, size_t n, char *out)
 {
@@ -271,7 +201,7 @@ static int header_check(const char *token)
 
 	if (!dot)
 		return -1;
-	n = b64_decode(token, (size_t)(dot - token), raw, sizeof(raw), 1);
+	n = base64_decode(token, (size_t)(dot - token), raw, sizeof(raw), 1);
 	if (n <= 0)
 		return -1;
 	hdr = json_loadb((const char *)raw, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
@@ -395,7 +325,7 @@ int client_credentials_new(char id[CLIENT_ID_MAX + 1], char secret[64])
 		return -1;
 	memcpy(id, "cl_", 3);
 	hex_encode(rid, sizeof(rid), id + 3);
-	b64_encode(rsecret, sizeof(rsecret), secret, 1);
+	base64_encode(rsecret, sizeof(rsecret), secret, 1);
 	OPENSSL_cleanse(rsecret, sizeof(rsecret));
 	return 0;
 }
@@ -427,8 +357,8 @@ int secret_hash(const char *secret, char out[SECRET_HASH_MAX])
 	if (!secret || RAND_bytes(sp.salt, sizeof(sp.salt)) != 1 ||
 	    scrypt_run(secret, &sp, sp.hash))
 		return -1;
-	b64_encode(sp.salt, sizeof(sp.salt), salt, 0);
-	b64_encode(sp.hash, sizeof(sp.hash), hash, 0);
+	base64_encode(sp.salt, sizeof(sp.salt), salt, 0);
+	base64_encode(sp.hash, sizeof(sp.hash), hash, 0);
 	n = snprintf(out, SECRET_HASH_MAX, "scrypt$%lu$%lu$%lu$%s$%s", sp.n, sp.r, sp.p, salt,
 	             hash);
 	OPENSSL_cleanse(&sp, sizeof(sp));
@@ -483,8 +413,8 @@ static int scrypt_parse(const char *stored, struct scrypt_params *sp)
 	/* N a power of two; N * r bounds the memory, p the time. */
 	if (sp->n < SCRYPT_N_MIN || (sp->n & (sp->n - 1)) || sp->n * sp->r > SCRYPT_NR_MAX)
 		return -1;
-	if (b64_decode(f[4], len[4], sp->salt, sizeof(sp->salt), 0) != SCRYPT_SALT_LEN ||
-	    b64_decode(f[5], len[5], sp->hash, sizeof(sp->hash), 0) != SCRYPT_HASH_LEN)
+	if (base64_decode(f[4], len[4], sp->salt, sizeof(sp->salt), 0) != SCRYPT_SALT_LEN ||
+	    base64_decode(f[5], len[5], sp->hash, sizeof(sp->hash), 0) != SCRYPT_HASH_LEN)
 		return -1;
 	return 0;
 }

@@ -3,11 +3,9 @@
  *
  * The 33 raw bytes (version, last id, 128-bit tag) are a multiple of three,
  * so base64url needs no padding and every one of the 44 characters carries
- * six full bits: a token has exactly one spelling, and any change to it
- * changes the decoded bytes.  OpenSSL's standard-alphabet block codec does
- * the work; we only swap "+/" for "-_" and refuse every character outside
- * the url-safe alphabet before decoding (EVP_DecodeBlock would skip white
- * space and accept '=').  The tag is compared in constant time.
+ * six full bits: with the strict codec of base64.c a token has exactly one
+ * spelling, and any change to it changes the decoded bytes.  The tag is
+ * compared in constant time.
  *
  * The filter hash is SHA-256 over a canonical form in which each part
  * carries a presence byte and a 4-byte length, so no two different filters
@@ -21,6 +19,7 @@
 #include <openssl/hmac.h>
 #include <string.h>
 
+#include "base64.h"
 #include "cursor.h"
 
 #define CURSOR_VERSION 1
@@ -30,49 +29,6 @@
 
 _Static_assert(RAW_LEN % 3 == 0, "cursor bytes must need no base64 padding");
 _Static_assert(TEXT_LEN < CURSOR_TEXT_MAX, "cursor text must fit CURSOR_TEXT_MAX");
-
-static int is_b64url_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
-}
-
-/* Swaps between the url-safe and the standard alphabet, either way. */
-static void b64_swap_alphabet(char *s, size_t len, char from62, char from63, char to62, char to63)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == from62)
-			s[i] = to62;
-		else if (s[i] == from63)
-			s[i] = to63;
-	}
-}
-
-static void b64url_encode(const unsigned char raw[RAW_LEN], char out[TEXT_LEN + 1])
-{
-	EVP_EncodeBlock((unsigned char *)out, raw, RAW_LEN);
-	b64_swap_alphabet(out, TEXT_LEN, '+', '/', '-', '_');
-}
-
-static int b64url_decode(const char *s, unsigned char raw[RAW_LEN])
-{
-	char std[TEXT_LEN + 1];
-	size_t i;
-
-	if (strnlen(s, TEXT_LEN + 1) != TEXT_LEN)
-		return -1;
-	for (i = 0; i < TEXT_LEN; i++) {
-		if (!is_b64url_char(s[i]))
-			return -1;
-	}
-	memcpy(std, s, TEXT_LEN + 1);
-	b64_swap_alphabet(std, TEXT_LEN, '-', '_', '+', '/');
-	if (EVP_DecodeBlock(raw, (const unsigned char *)std, TEXT_LEN) != RAW_LEN)
-		return -1;
-	return 0;
-}
 
 /* HMAC-SHA256(key, version | partner (8 bytes BE) | fhash | last), cut to TAG_LEN. */
 static int cursor_tag(const unsigned char *key, size_t keylen, unsigned char version,
@@ -108,7 +64,7 @@ int cursor_encode(const unsigned char *key, size_t keylen, uint64_t partner_id,
 	memcpy(raw + 1, last->b, 16);
 	if (cursor_tag(key, keylen, raw[0], partner_id, fhash, raw + 1, raw + 17) != 0)
 		return -1;
-	b64url_encode(raw, out);
+	base64_encode(raw, RAW_LEN, out, 1);
 	return 0;
 }
 
@@ -118,7 +74,8 @@ int cursor_decode(const unsigned char *key, size_t keylen, uint64_t partner_id,
 	unsigned char raw[RAW_LEN];
 	unsigned char tag[TAG_LEN];
 
-	if (!token || b64url_decode(token, raw) != 0)
+	if (!token || strnlen(token, TEXT_LEN + 1) != TEXT_LEN ||
+	    base64_decode(token, TEXT_LEN, raw, sizeof(raw), 1) != RAW_LEN)
 		return -1;
 	if (raw[0] != CURSOR_VERSION)
 		return -1;

@@ -8,11 +8,11 @@
  * before the deliberately slow secret check; an unknown client costs the
  * same scrypt as a known one.
  */
-#include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
 
 #include "auth.h"
+#include "base64.h"
 #include "db_clients.h"
 #include "handlers.h"
 #include "query.h"
@@ -95,7 +95,7 @@ static int basic_credentials(const char *hdr, char *buf, size_t cap, const char 
                              const char **secret)
 {
 	size_t len;
-	int n;
+	long n;
 	char *colon;
 
 	if (!hdr || strncasecmp(hdr, "Basic ", 6) != 0)
@@ -104,15 +104,14 @@ static int basic_credentials(const char *hdr, char *buf, size_t cap, const char 
 	while (*hdr == ' ')
 		hdr++;
 	len = strlen(hdr);
-	if (len == 0 || len % 4 || len / 4 * 3 >= cap)
-		return -1;
-	n = EVP_DecodeBlock((unsigned char *)buf, (const unsigned char *)hdr, (int)len);
+	while (len > 0 && hdr[len - 1] == ' ')
+		len--;
+	n = base64_decode(hdr, len, (unsigned char *)buf, cap - 1, 0);
 	if (n < 0)
 		return -1;
-	n -= (hdr[len - 1] == '=') + (hdr[len - 2] == '=');
 	buf[n] = '\0';
 	colon = strchr(buf, ':');
-	if (!colon || (int)strlen(buf) != n)
+	if (!colon || (long)strlen(buf) != n)
 		return -1;
 	*colon = '\0';
 	if (query_unescape(buf, 1) < 0 || query_unescape(colon + 1, 1) < 0)
