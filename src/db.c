@@ -1,0 +1,637 @@
+/*
+ * db: the worker's MariaDB connection, its statement cache, the bind
+ * helpers and the two ways work runs on the connection: a read, retried
+ * once after a lost connection, and a transaction, retried after a
+ * deadlock and once after a connection lost before COMMIT.
+ *
+ * We do not set MYSQL_OPT_RECONNECT: a silent reconnect would drop the
+ * session settings and leave the cached statements pointing into a dead
+ * session.  Instead a lost connection is closed with all its statements,
+ * and the next use connects again and re-prepares lazily.
+ *
+ * Sessions run at READ COMMITTED.  Every read-modify-write locks its
+ * customer row first (SELECT ... FOR UPDATE), so nothing needs REPEATABLE
+ * READ's snapshot; READ COMMITTED takes no gap locks, which under
+ * REPEATABLE READ make concurrent inserts into neighbouring index ranges
+ * (new customers and labels of one partner) deadlock; and the loser of a
+ * duplicate create can read the winner's id right after the conflict.
+ * Each list page is one statement and therefore consistent by itself.
+ *
+ * The client read timeout is one second longer than the server-side
+ * limits (max_statement_time, innodb_lock_wait_timeout): those end the
+ * statement and keep the connection, so they should fire first; the
+ * client timeout only catches a server or network that stopped answering.
+ */
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_internal.h"
+#include "log.h"
+#include "uuid.h"
+
+#define CONNECT_SPACING_MS 200
+#define DEADLOCK_RETRIES 3
+
+/* ---- connection ---------------------------------------------------------- */
+
+void db_disconnect(struct db *db)
+{
+	for (unsigned i = 0; i < SLOT_COUNT; i++) {
+		if (db->stmt[i])
+			mysql_stmt_close(db->stmt[i]);
+		db->stmt[i] = NULL;
+	}
+	if (db->conn)
+		mysql_close(db->conn);
+	db->conn = NULL;
+}
+
+struct db *db_new(const struct config *cfg)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db)
+		db->cfg = cfg;
+	return db;
+}
+
+void db_free(struct db *db)
+{
+	if (!db)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+static void db_set_options(MYSQL *m, const struct config *cfg)
+{
+	unsigned connect_timeout = cfg->db_connect_timeout;
+	unsigned io_timeout = cfg->db_statement_timeout + 1;
+	enum mysql_protocol_type proto =
+	        cfg->db_socket[0] ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
+
+	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+}
+
+/* Session settings; the numbers come from the validated config, never from a request. */
+static int db_init_session(struct db *db)
+{
+	unsigned t = db->cfg->db_statement_timeout;
+	char sql[512];
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+	         "SET SESSION innodb_lock_wait_timeout = %u, SESSION max_statement_time = %u, "
+	         "SESSION group_concat_max_len = 1048576, SESSION time_zone = '+00:00', "
+	         "SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
+	         "NO_ENGINE_SUBSTITUTION'",
+	         t ? t : 1, t);
+	rc = db_query(db, sql);
+	if (rc == DB_OK)
+		rc = db_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	return rc;
+}
+
+static int db_open(struct db *db)
+{
+	const struct config *cfg = db->cfg;
+	const char *schema = db->no_schema ? NULL : cfg->db_name;
+	const char *host = cfg->db_host[0] ? cfg->db_host : "localhost";
+	MYSQL *m = mysql_init(NULL);
+
+	if (!m) {
+		log_error("mysql_init: out of memory");
+		db->stats.errors++;
+		return DB_UNAVAILABLE;
+	}
+	db_set_options(m, cfg);
+	if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password, schema, cfg->db_port,
+	                        cfg->db_socket[0] ? cfg->db_socket : NULL, CLIENT_FOUND_ROWS)) {
+		log_error("connect to database '%s' at %s: %s (%u)", schema ? schema : "",
+		          cfg->db_socket[0] ? cfg->db_socket : host, mysql_error(m),
+		          mysql_errno(m));
+		db->last_errno = mysql_errno(m);
+		db->stats.errors++;
+		mysql_close(m);
+		return DB_UNAVAILABLE;
+	}
+	db->conn = m;
+	if (db_init_session(db) != DB_OK) {
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+int db_connect(struct db *db)
+{
+	int64_t now = now_ms();
+	int rc;
+
+	if (db->conn)
+		return DB_OK;
+	if (db->last_attempt_failed && now - db->last_attempt_ms < CONNECT_SPACING_MS)
+		return DB_UNAVAILABLE;
+	db->last_attempt_ms = now;
+	rc = db_open(db);
+	db->last_attempt_failed = rc != DB_OK;
+	if (rc == DB_OK && db->connected_once++)
+		db->stats.reconnects++;
+	return rc;
+}
+
+static int db_ping_work(struct db *db, void *arg)
+{
+	(void)arg;
+	if (mysql_ping(db->conn))
+		return db_fail(db, mysql_errno(db->conn), mysql_error(db->conn), "mysql_ping");
+	return DB_OK;
+}
+
+int db_ping(struct db *db)
+{
+	return db_read(db, db_ping_work, NULL) == DB_OK ? DB_OK : DB_UNAVAILABLE;
+}
+
+void db_get_stats(const struct db *db, struct db_stats *out)
+{
+	*out = db->stats;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static int db_err_is_loss(unsigned err)
+{
+	switch (err) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_SERVER_LOST_EXTENDED:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_COMMANDS_OUT_OF_SYNC: /* the protocol state is unknown: start afresh */
+	case CR_ERR_NET_READ:
+	case CR_ERR_NET_WRITE:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+		return 1;
+	}
+	return 0;
+}
+
+static int db_err_is_transient(unsigned err)
+{
+	switch (err) {
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_LOCK_DEADLOCK:
+	case ER_STATEMENT_TIMEOUT:
+	case ER_QUERY_INTERRUPTED:
+	case ER_CON_COUNT_ERROR:
+		return 1;
+	}
+	return 0;
+}
+
+int db_fail(struct db *db, unsigned err, const char *msg, const char *what)
+{
+	db->last_errno = err;
+	if (err == ER_DUP_ENTRY)
+		return DB_CONFLICT;
+	db->stats.errors++;
+	log_error("%s: %s (%u)", what, msg, err);
+	if (db_err_is_loss(err)) {
+		/* msg may live in the connection: logged above, before closing */
+		db_disconnect(db);
+		db->lost = 1;
+		return DB_UNAVAILABLE;
+	}
+	return db_err_is_transient(err) ? DB_UNAVAILABLE : DB_ERROR;
+}
+
+int db_stmt_fail(struct db *db, MYSQL_STMT *st, const char *what)
+{
+	return db_fail(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
+}
+
+static int db_conn_fail(struct db *db, const char *what)
+{
+	return db_fail(db, mysql_errno(db->conn), mysql_error(db->conn), what);
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+int db_query(struct db *db, const char *sql)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(db->conn, sql, strlen(sql)))
+		return db_conn_fail(db, "mysql_real_query");
+	/* a statement that answers with rows anyway must not leave them pending */
+	res = mysql_store_result(db->conn);
+	if (res)
+		mysql_free_result(res);
+	else if (mysql_field_count(db->conn))
+		return db_conn_fail(db, "mysql_store_result");
+	return DB_OK;
+}
+
+MYSQL_STMT *db_cached(struct db *db, unsigned slot)
+{
+	return slot < SLOT_COUNT ? db->stmt[slot] : NULL;
+}
+
+int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out)
+{
+	MYSQL_STMT *st = NULL;
+
+	if (slot >= SLOT_COUNT || !db->conn) {
+		log_error("statement slot %u: %s", slot,
+		          db->conn ? "out of range" : "no connection");
+		return DB_ERROR;
+	}
+	if (db->stmt[slot]) {
+		*out = db->stmt[slot];
+		return DB_OK;
+	}
+	st = mysql_stmt_init(db->conn);
+	if (!st)
+		return db_conn_fail(db, "mysql_stmt_init");
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
+
+		mysql_stmt_close(st);
+		return rc;
+	}
+	db->stmt[slot] = st;
+	*out = st;
+	return DB_OK;
+}
+
+int db_execute(struct db *db, MYSQL_STMT *st, struct db_params *p)
+{
+	unsigned n = p ? p->n : 0;
+
+	if ((p && p->overflow) || mysql_stmt_param_count(st) != n) {
+		log_error("statement wants %lu parameters, got %u%s", mysql_stmt_param_count(st), n,
+		          p && p->overflow ? " (overflow)" : "");
+		db->stats.errors++;
+		return DB_ERROR;
+	}
+	if (n && mysql_stmt_bind_param(st, p->b))
+		return db_stmt_fail(db, st, "mysql_stmt_bind_param");
+	if (mysql_stmt_execute(st))
+		return db_stmt_fail(db, st, "mysql_stmt_execute");
+	return DB_OK;
+}
+
+int db_exec(struct db *db, unsigned slot, const char *sql, struct db_params *p, MYSQL_STMT **out)
+{
+	MYSQL_STMT *st = NULL;
+	int rc = db_stmt(db, slot, sql, &st);
+
+	if (rc == DB_OK)
+		rc = db_execute(db, st, p);
+	if (rc == DB_OK && out)
+		*out = st;
+	return rc;
+}
+
+/* ---- parameters ---------------------------------------------------------- */
+
+void db_params_init(struct db_params *p)
+{
+	p->n = 0;
+	p->overflow = 0;
+}
+
+static MYSQL_BIND *db_param_next(struct db_params *p, enum enum_field_types type)
+{
+	MYSQL_BIND *b;
+
+	if (p->n >= DB_PARAMS_MAX) {
+		p->overflow = 1;
+		return NULL;
+	}
+	b = &p->b[p->n];
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = type;
+	b->length = &p->len[p->n];
+	p->n++;
+	return b;
+}
+
+static void db_param_bytes(struct db_params *p, enum enum_field_types type, const void *data,
+                           size_t len)
+{
+	MYSQL_BIND *b = db_param_next(p, data ? type : MYSQL_TYPE_NULL);
+
+	if (!b || !data)
+		return;
+	b->buffer = (void *)data;
+	b->buffer_length = len;
+	*b->length = len;
+}
+
+/* Binary, so the server compares bytes whatever the connection charset. */
+void db_param_uuid(struct db_params *p, const struct uuid *u)
+{
+	db_param_bytes(p, MYSQL_TYPE_BLOB, u ? u->b : NULL, sizeof(u->b));
+}
+
+void db_param_str(struct db_params *p, const char *s, size_t len)
+{
+	db_param_bytes(p, MYSQL_TYPE_STRING, s, len);
+}
+
+void db_param_cstr(struct db_params *p, const char *s)
+{
+	db_param_str(p, s, s ? strlen(s) : 0);
+}
+
+void db_param_u64(struct db_params *p, uint64_t v)
+{
+	MYSQL_BIND *b = db_param_next(p, MYSQL_TYPE_LONGLONG);
+
+	if (!b)
+		return;
+	p->v[p->n - 1].u = v;
+	b->buffer = &p->v[p->n - 1].u;
+	b->is_unsigned = 1;
+}
+
+void db_param_ms(struct db_params *p, int64_t ms)
+{
+	MYSQL_BIND *b = db_param_next(p, ms < 0 ? MYSQL_TYPE_NULL : MYSQL_TYPE_DATETIME);
+
+	if (!b || ms < 0)
+		return;
+	db_ms_to_time(ms, &p->v[p->n - 1].t);
+	b->buffer = &p->v[p->n - 1].t;
+}
+
+/* ---- result columns ------------------------------------------------------ */
+
+void db_cols_init(struct db_cols *c)
+{
+	c->n = 0;
+	c->overflow = 0;
+}
+
+static MYSQL_BIND *db_col_next(struct db_cols *c, enum enum_field_types type, enum db_col_kind kind,
+                               void *dst)
+{
+	MYSQL_BIND *b;
+	unsigned i = c->n;
+
+	if (i >= DB_COLS_MAX) {
+		c->overflow = 1;
+		return NULL;
+	}
+	b = &c->b[i];
+	memset(b, 0, sizeof(*b));
+	/* the library reads the error flag back even for types it never truncates */
+	c->len[i] = 0;
+	c->null[i] = 0;
+	c->err[i] = 0;
+	b->buffer_type = type;
+	b->length = &c->len[i];
+	b->is_null = &c->null[i];
+	b->error = &c->err[i];
+	c->kind[i] = kind;
+	c->dst[i] = dst;
+	c->dst_len[i] = NULL;
+	c->n++;
+	return b;
+}
+
+void db_col_uuid(struct db_cols *c, struct uuid *dst)
+{
+	MYSQL_BIND *b = db_col_next(c, MYSQL_TYPE_BLOB, DB_COL_UUID, dst);
+
+	if (!b)
+		return;
+	b->buffer = dst->b;
+	b->buffer_length = sizeof(dst->b);
+}
+
+void db_col_u64(struct db_cols *c, uint64_t *dst)
+{
+	MYSQL_BIND *b = db_col_next(c, MYSQL_TYPE_LONGLONG, DB_COL_U64, dst);
+
+	if (!b)
+		return;
+	b->buffer = &c->u[c->n - 1];
+	b->is_unsigned = 1;
+}
+
+void db_col_ms(struct db_cols *c, int64_t *dst)
+{
+	MYSQL_BIND *b = db_col_next(c, MYSQL_TYPE_DATETIME, DB_COL_MS, dst);
+
+	if (b)
+		b->buffer = &c->t[c->n - 1];
+}
+
+void db_col_str(struct db_cols *c, char *buf, size_t cap, size_t *len)
+{
+	MYSQL_BIND *b = db_col_next(c, MYSQL_TYPE_STRING, DB_COL_STR, buf);
+
+	if (!b)
+		return;
+	b->buffer = buf;
+	b->buffer_length = cap ? cap - 1 : 0; /* room for our NUL */
+	c->dst_len[c->n - 1] = len;
+}
+
+/* Moves one fetched column to its destination; -1 if it does not fit its type. */
+static int db_col_finish(struct db_cols *c, unsigned i)
+{
+	switch (c->kind[i]) {
+	case DB_COL_UUID:
+		return !c->null[i] && c->len[i] == 16 ? 0 : -1;
+	case DB_COL_U64:
+		*(uint64_t *)c->dst[i] = c->null[i] ? 0 : c->u[i];
+		return 0;
+	case DB_COL_MS:
+		*(int64_t *)c->dst[i] = c->null[i] ? -1 : db_time_to_ms(&c->t[i]);
+		return 0;
+	case DB_COL_STR:
+		if (c->null[i])
+			c->len[i] = 0;
+		if (c->len[i] > c->b[i].buffer_length)
+			return -1;
+		((char *)c->dst[i])[c->len[i]] = '\0';
+		if (c->dst_len[i])
+			*c->dst_len[i] = c->len[i];
+		return 0;
+	}
+	return -1;
+}
+
+int db_fetch_begin(struct db *db, MYSQL_STMT *st, struct db_cols *c)
+{
+	if (c->overflow || mysql_stmt_field_count(st) != c->n) {
+		log_error("statement has %u columns, bound %u", mysql_stmt_field_count(st), c->n);
+		db->stats.errors++;
+		return DB_ERROR;
+	}
+	if (mysql_stmt_bind_result(st, c->b))
+		return db_stmt_fail(db, st, "mysql_stmt_bind_result");
+	if (mysql_stmt_store_result(st))
+		return db_stmt_fail(db, st, "mysql_stmt_store_result");
+	return DB_OK;
+}
+
+int db_fetch(struct db *db, MYSQL_STMT *st, struct db_cols *c)
+{
+	int r = mysql_stmt_fetch(st);
+
+	if (r == MYSQL_NO_DATA)
+		return DB_NOT_FOUND;
+	if (r == 1)
+		return db_stmt_fail(db, st, "mysql_stmt_fetch");
+	for (unsigned i = 0; i < c->n; i++) {
+		if (db_col_finish(c, i)) {
+			log_error("column %u does not fit its buffer (%lu bytes)", i, c->len[i]);
+			db->stats.errors++;
+			return DB_ERROR;
+		}
+	}
+	return DB_OK;
+}
+
+void db_fetch_end(MYSQL_STMT *st)
+{
+	mysql_stmt_free_result(st);
+}
+
+int db_exec_one(struct db *db, unsigned slot, const char *sql, struct db_params *p,
+                struct db_cols *c)
+{
+	MYSQL_STMT *st = NULL;
+	int rc = db_exec(db, slot, sql, p, &st);
+
+	if (rc != DB_OK)
+		return rc;
+	rc = db_fetch_begin(db, st, c);
+	if (rc == DB_OK)
+		rc = db_fetch(db, st, c);
+	if (db->conn)
+		db_fetch_end(st);
+	return rc;
+}
+
+/* ---- work ---------------------------------------------------------------- */
+
+static void db_attempt_reset(struct db *db)
+{
+	db->last_errno = 0;
+	db->lost = 0;
+	db->commit_sent = 0;
+}
+
+int db_read(struct db *db, db_work_fn fn, void *arg)
+{
+	for (int attempt = 0;; attempt++) {
+		int rc;
+
+		db_attempt_reset(db);
+		rc = db_connect(db);
+		if (rc == DB_OK)
+			rc = fn(db, arg);
+		if (rc == DB_OK || !db->lost || attempt > 0)
+			return rc;
+	}
+}
+
+static int db_tx_attempt(struct db *db, db_work_fn fn, void *arg)
+{
+	int rc;
+
+	db_attempt_reset(db);
+	rc = db_connect(db);
+	if (rc == DB_OK)
+		rc = db_query(db, "START TRANSACTION");
+	if (rc == DB_OK)
+		rc = fn(db, arg);
+	if (rc == DB_OK) {
+		db->commit_sent = 1;
+		if (mysql_commit(db->conn))
+			rc = db_conn_fail(db, "COMMIT");
+		return rc;
+	}
+	if (db->conn && mysql_rollback(db->conn)) {
+		/* the work's failure decides about retries, not the rollback's */
+		unsigned saved_errno = db->last_errno;
+		int saved_lost = db->lost;
+
+		db_conn_fail(db, "ROLLBACK");
+		db->last_errno = saved_errno;
+		db->lost = saved_lost;
+	}
+	return rc;
+}
+
+int db_tx(struct db *db, db_work_fn fn, void *arg)
+{
+	int deadlocks = 0, losses = 0;
+
+	for (;;) {
+		int rc = db_tx_attempt(db, fn, arg);
+
+		if (rc == DB_OK)
+			return rc;
+		if (db->last_errno == ER_LOCK_DEADLOCK && deadlocks++ < DEADLOCK_RETRIES)
+			continue;
+		/* after COMMIT was sent the outcome is unknown: never replay */
+		if (db->lost && !db->commit_sent && losses++ == 0)
+			continue;
+		return rc;
+	}
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+void db_ms_to_time(int64_t ms, MYSQL_TIME *t)
+{
+	int64_t secs = ms / 1000, frac = ms % 1000;
+	time_t tt;
+	struct tm tm;
+
+	if (frac < 0) {
+		secs--;
+		frac += 1000;
+	}
+	tt = (time_t)secs;
+	gmtime_r(&tt, &tm);
+	memset(t, 0, sizeof(*t));
+	t->year = (unsigned)tm.tm_year + 1900;
+	t->month = (unsigned)tm.tm_mon + 1;
+	t->day = (unsigned)tm.tm_mday;
+	t->hour = (unsigned)tm.tm_hour;
+	t->minute = (unsigned)tm.tm_min;
+	t->second = (unsigned)tm.tm_sec;
+	t->second_part = (unsigned long)frac * 1000;
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+int64_t db_time_to_ms(const MYSQL_TIME *t)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)t->year - 1900;
+	tm.tm_mon = (int)t->month - 1;
+	tm.tm_mday = (int)t->day;
+	tm.tm_hour = (int)t->hour;
+	tm.tm_min = (int)t->minute;
+	tm.tm_sec = (int)t->second;
+	return (int64_t)timegm(&tm) * 1000 + (int64_t)(t->second_part / 1000);
+}

@@ -1,0 +1,790 @@
+/*
+ * db_customers: customers, labels, reference accounts and the audit trail.
+ *
+ * A customer is read in one round trip: its labels and ref accounts come
+ * back from correlated subqueries as GROUP_CONCAT strings split by the
+ * ASCII unit (0x1F) and record (0x1E) separators, which validation keeps
+ * out of every label, name and code.  They land directly in the row's
+ * buffer and are cut into NUL-terminated strings in place; labels arrive
+ * sorted because utf8mb4_bin orders by code point, i.e. by UTF-8 bytes.
+ *
+ * The list is a keyset walk newest first: `id < after`, where "no cursor"
+ * is sixteen 0xFF bytes so one statement serves both cases.  Each filter
+ * shape (entity?, status?, type?, number of labels) gets its own statement,
+ * built from fixed fragments on first use and cached per connection.  With
+ * labels, the first label's (partner_id, label, customer_id) range drives
+ * the walk and each further label is a primary-key probe; without, one of
+ * the (partner_id[, status | entity_type], id) keys does.  Either way rows
+ * come out in index order, so there is no filesort and LIMIT stops early.
+ *
+ * Writes run in db_tx() with their audit record.  The customer's row lock
+ * (SELECT ... FOR UPDATE) orders concurrent PATCHes; the unique key
+ * (partner_id, entity_id) decides concurrent creates.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_customers.h"
+#include "db_internal.h"
+#include "log.h"
+
+#define SEP_UNIT '\x1f'
+#define SEP_RECORD '\x1e'
+#define REF_FIELDS 5
+/* The row buffer's first part holds the labels, the rest the ref accounts. */
+#define ROW_LABELS_CAP (LABELS_MAX * (LABEL_MAX_BYTES + 1))
+#define LIST_SQL_MAX 4096
+#define INSERT_SQL_MAX 1024
+
+#define LABELS_CONCAT                                                                              \
+	"(SELECT GROUP_CONCAT(l.label ORDER BY l.label SEPARATOR 0x1F)"                            \
+	" FROM customer_labels l WHERE l.customer_id = c.id)"
+
+#define CUSTOMER_COLS                                                                              \
+	"c.id, c.entity_id, c.entity_type, c.status, c.created_at, c.modified_at,"                 \
+	" c.cancellation_date, c.version, " LABELS_CONCAT ","                                      \
+	" (SELECT GROUP_CONCAT(CONCAT_WS(0x1F, r.iban, IFNULL(r.bic, ''),"                         \
+	" IFNULL(r.bank_name, ''), r.owner_name, r.type) ORDER BY r.position SEPARATOR 0x1E)"      \
+	" FROM customer_ref_accounts r WHERE r.customer_id = c.id)"
+
+static const char SQL_GET[] =
+        "SELECT " CUSTOMER_COLS " FROM customers c WHERE c.id = ? AND c.partner_id = ?";
+
+static const char SQL_EXISTING[] =
+        "SELECT id FROM customers WHERE partner_id = ? AND entity_id = ?";
+
+static const char SQL_INSERT[] =
+        "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
+        " modified_at, version) VALUES (?, ?, ?, ?, 'CREATED', ?, ?, 1)";
+
+/* partner 0 (the admin tool) may lock any partner's customer. */
+static const char SQL_LOCK[] =
+        "SELECT c.partner_id, c.version, c.status, c.cancellation_date, " LABELS_CONCAT
+        " FROM customers c WHERE c.id = ? AND (c.partner_id = ? OR ? = 0) FOR UPDATE";
+
+static const char SQL_TOUCH[] =
+        "UPDATE customers SET modified_at = ?, version = version + 1 WHERE id = ?";
+
+static const char SQL_STATUS[] =
+        "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
+        " version = version + 1 WHERE id = ?";
+
+static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE customer_id = ?";
+
+static const char SQL_AUDIT[] =
+        "INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id, request_id,"
+        " action, labels_before, labels_after, status_before, status_after, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* ---- splitting concatenated columns -------------------------------------- */
+
+/* Cuts s (len bytes, NUL-terminated) at sep in place; -1 if more than max parts. */
+static long split(char *s, size_t len, char sep, char **parts, size_t *lens, size_t max)
+{
+	char *end = s + len;
+	size_t n = 0;
+
+	if (len == 0)
+		return 0;
+	for (;;) {
+		char *hit = memchr(s, sep, (size_t)(end - s));
+		char *stop = hit ? hit : end;
+
+		if (n == max)
+			return -1;
+		*stop = '\0';
+		parts[n] = s;
+		lens[n++] = (size_t)(stop - s);
+		if (!hit)
+			return (long)n;
+		s = hit + 1;
+	}
+}
+
+static int split_labels(char *s, size_t len, struct label_set *out)
+{
+	char *parts[LABELS_MAX];
+	long n = split(s, len, SEP_UNIT, parts, out->len, LABELS_MAX);
+
+	if (n < 0)
+		return -1;
+	out->n = (size_t)n;
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i] = parts[i];
+	return 0;
+}
+
+static int split_ref(char *s, size_t len, struct ref_account *out)
+{
+	char *f[REF_FIELDS];
+	size_t flen[REF_FIELDS];
+
+	if (split(s, len, SEP_UNIT, f, flen, REF_FIELDS) != REF_FIELDS)
+		return -1;
+	out->iban = f[0];
+	out->bic = flen[1] ? f[1] : NULL;
+	out->bank_name = flen[2] ? f[2] : NULL;
+	out->owner_name = f[3];
+	out->primary = strcmp(f[4], "PRIMARY") == 0;
+	return 0;
+}
+
+static int split_refs(char *s, size_t len, struct customer_row *row)
+{
+	char *rec[REF_ACCOUNTS_MAX];
+	size_t reclen[REF_ACCOUNTS_MAX];
+	long n = split(s, len, SEP_RECORD, rec, reclen, REF_ACCOUNTS_MAX);
+
+	if (n < 0)
+		return -1;
+	row->nref = (size_t)n;
+	for (size_t i = 0; i < row->nref; i++) {
+		if (split_ref(rec[i], reclen[i], &row->ref[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- customer rows ------------------------------------------------------- */
+
+struct row_cols {
+	struct db_cols c;
+	uint64_t version;
+	char type[24];
+	char status[16];
+	size_t labels_len;
+	size_t refs_len;
+};
+
+/* Binds the CUSTOMER_COLS columns to row (borrowed until row_finish). */
+static void row_bind(struct row_cols *rc, struct customer_row *row)
+{
+	db_cols_init(&rc->c);
+	db_col_uuid(&rc->c, &row->id);
+	db_col_uuid(&rc->c, &row->entity_id);
+	db_col_str(&rc->c, rc->type, sizeof(rc->type), NULL);
+	db_col_str(&rc->c, rc->status, sizeof(rc->status), NULL);
+	db_col_ms(&rc->c, &row->created_ms);
+	db_col_ms(&rc->c, &row->modified_ms);
+	db_col_ms(&rc->c, &row->cancellation_ms);
+	db_col_u64(&rc->c, &rc->version);
+	db_col_str(&rc->c, row->buf, ROW_LABELS_CAP, &rc->labels_len);
+	db_col_str(&rc->c, row->buf + ROW_LABELS_CAP, sizeof(row->buf) - ROW_LABELS_CAP,
+	           &rc->refs_len);
+}
+
+/* After a fetch: enums, version, and the concatenated columns cut up. */
+static int row_finish(struct row_cols *rc, struct customer_row *row)
+{
+	row->version = (uint32_t)rc->version;
+	if (entity_type_parse(rc->type, strlen(rc->type), &row->entity_type) ||
+	    customer_status_parse(rc->status, strlen(rc->status), &row->status) ||
+	    split_labels(row->buf, rc->labels_len, &row->labels) ||
+	    split_refs(row->buf + ROW_LABELS_CAP, rc->refs_len, row)) {
+		log_error("malformed customer row (type '%s', status '%s')", rc->type, rc->status);
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+struct get_work {
+	uint64_t partner_id;
+	const struct uuid *id;
+	struct customer_row *row;
+};
+
+static int get_run(struct db *db, void *arg)
+{
+	struct get_work *w = arg;
+	struct db_params p;
+	struct row_cols rc;
+	int rc_db;
+
+	db_params_init(&p);
+	db_param_uuid(&p, w->id);
+	db_param_u64(&p, w->partner_id);
+	row_bind(&rc, w->row);
+	rc_db = db_exec_one(db, SLOT_CUSTOMER_GET, SQL_GET, &p, &rc.c);
+	return rc_db == DB_OK ? row_finish(&rc, w->row) : rc_db;
+}
+
+int db_customer_get(struct db *db, uint64_t partner_id, const struct uuid *id,
+                    struct customer_row *out)
+{
+	struct get_work w = {partner_id, id, out};
+
+	return db_read(db, get_run, &w);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+/*
+ * Appends the SQL (when sql is set: the statement is not cached yet) and
+ * binds the parameters of one list query; both in one place so their
+ * order cannot drift apart.
+ */
+struct list_compose {
+	char *sql;
+	size_t len;
+	int too_long;
+	struct db_params p;
+};
+
+static void lc_text(struct list_compose *q, const char *s)
+{
+	int n;
+
+	if (!q->sql)
+		return;
+	n = snprintf(q->sql + q->len, LIST_SQL_MAX - q->len, "%s", s);
+	if (n < 0 || (size_t)n >= LIST_SQL_MAX - q->len)
+		q->too_long = 1;
+	else
+		q->len += (size_t)n;
+}
+
+static void lc_filters(struct list_compose *q, const struct list_filter *f)
+{
+	if (f->has_entity) {
+		lc_text(q, " AND c.entity_id = ?");
+		db_param_uuid(&q->p, &f->entity_id);
+	}
+	if (f->has_status) {
+		lc_text(q, " AND c.status = ?");
+		db_param_cstr(&q->p, customer_status_name(f->status));
+	}
+	if (f->has_type) {
+		lc_text(q, " AND c.entity_type = ?");
+		db_param_cstr(&q->p, entity_type_name(f->type));
+	}
+}
+
+/*
+ * The index hints pin the plans checked with EXPLAIN.  Without them the
+ * optimizer, switching indexes to avoid the sort, reads (partner_id) by
+ * `ref` and filters `id < ?` row by row, so a deep page reads every newer
+ * row first; forced, it is a range scan that starts at the cursor.
+ */
+static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                         const struct uuid *after)
+{
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l1"
+	           " FORCE INDEX (idx_customer_labels_filter)"
+	           " STRAIGHT_JOIN customers c ON c.id = l1.customer_id"
+	           " WHERE l1.partner_id = ? AND l1.label = ? AND l1.customer_id < ?");
+	db_param_u64(&q->p, partner_id);
+	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
+	db_param_uuid(&q->p, after);
+	for (size_t i = 1; i < f->labels.n; i++) {
+		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
+		           " WHERE lx.customer_id = l1.customer_id AND lx.label = ?)");
+		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
+	}
+	lc_filters(q, f);
+	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
+}
+
+/* An entity matches one row at most; else the key whose range is (partner[, filter], id). */
+static const char *lc_customers_index(const struct list_filter *f)
+{
+	if (f->has_entity)
+		return "uk_customers_partner_entity";
+	if (f->has_status)
+		return "idx_customers_partner_status";
+	if (f->has_type)
+		return "idx_customers_partner_type";
+	return "idx_customers_partner_id";
+}
+
+static void lc_by_customers(struct list_compose *q, uint64_t partner_id,
+                            const struct list_filter *f, const struct uuid *after)
+{
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customers c FORCE INDEX (");
+	lc_text(q, lc_customers_index(f));
+	lc_text(q, ") WHERE c.partner_id = ?");
+	db_param_u64(&q->p, partner_id);
+	lc_filters(q, f);
+	lc_text(q, " AND c.id < ? ORDER BY c.id DESC LIMIT ?");
+	db_param_uuid(&q->p, after);
+}
+
+static unsigned list_shape(const struct list_filter *f)
+{
+	unsigned flags =
+	        (f->has_entity ? 4u : 0u) | (f->has_status ? 2u : 0u) | (f->has_type ? 1u : 0u);
+
+	return flags * (LABELS_MAX + 1) + (unsigned)f->labels.n;
+}
+
+struct list_work {
+	uint64_t partner_id;
+	const struct list_filter *f;
+	const struct uuid *after;
+	unsigned max;
+	struct customer_row *row;
+	db_row_cb cb;
+	void *arg;
+};
+
+/* Prepares (first time) and executes the statement of w's filter shape. */
+static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
+{
+	unsigned slot = SLOT_LIST + list_shape(w->f);
+	char sql[LIST_SQL_MAX];
+	struct list_compose q = {NULL, 0, 0, {0}};
+	int rc;
+
+	*st = db_cached(db, slot);
+	q.sql = *st ? NULL : sql;
+	db_params_init(&q.p);
+	if (w->f->labels.n)
+		lc_by_labels(&q, w->partner_id, w->f, w->after);
+	else
+		lc_by_customers(&q, w->partner_id, w->f, w->after);
+	db_param_u64(&q.p, w->max);
+	if (q.too_long) {
+		log_error("list statement longer than %d bytes", LIST_SQL_MAX);
+		return DB_ERROR;
+	}
+	if (!*st) {
+		rc = db_stmt(db, slot, sql, st);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return db_execute(db, *st, &q.p);
+}
+
+/*
+ * The page is buffered (db_fetch_begin) before the first callback, so a
+ * lost connection can only strike before any row was handed out and the
+ * read retry in db_read() never repeats rows.
+ */
+static int list_run(struct db *db, void *arg)
+{
+	struct list_work *w = arg;
+	struct row_cols rc;
+	MYSQL_STMT *st = NULL;
+	int r = list_execute(db, w, &st);
+
+	if (r != DB_OK)
+		return r;
+	row_bind(&rc, w->row);
+	r = db_fetch_begin(db, st, &rc.c);
+	while (r == DB_OK) {
+		r = db_fetch(db, st, &rc.c);
+		if (r == DB_OK)
+			r = row_finish(&rc, w->row);
+		if (r == DB_OK && w->cb(w->row, w->arg))
+			break;
+	}
+	if (db->conn)
+		db_fetch_end(st);
+	return r == DB_NOT_FOUND ? DB_OK : r;
+}
+
+int db_customer_list(struct db *db, uint64_t partner_id, const struct list_filter *f,
+                     const struct uuid *after, unsigned max, struct customer_row *scratch,
+                     db_row_cb cb, void *arg)
+{
+	static const struct uuid newest = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                                    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	struct list_work w = {partner_id, f, after ? after : &newest, max, scratch, cb, arg};
+
+	if (f->labels.n > LABELS_MAX)
+		return DB_ERROR;
+	return db_read(db, list_run, &w);
+}
+
+/* ---- audit ---------------------------------------------------------------- */
+
+struct audit_rec {
+	const struct uuid *customer;
+	uint64_t partner_id;
+	const char *action;             /* 'create', 'labels', 'status' */
+	const struct label_set *before; /* NULL: SQL NULL */
+	const struct label_set *after;  /* NULL: SQL NULL */
+	const char *status_before;      /* NULL: SQL NULL */
+	const char *status_after;       /* NULL: SQL NULL */
+	int64_t ms;
+};
+
+/* A JSON array of the labels (malloc'd), or NULL on out of memory. */
+static char *labels_json(const struct label_set *set)
+{
+	json_t *arr = json_array();
+	char *out = NULL;
+
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < set->n; i++) {
+		if (json_array_append_new(arr, json_stringn(set->v[i], set->len[i])))
+			goto out;
+	}
+	out = json_dumps(arr, JSON_COMPACT);
+out:
+	json_decref(arr);
+	return out;
+}
+
+static int audit_write(struct db *db, const struct audit_ctx *who, const struct audit_rec *a)
+{
+	char *before = a->before ? labels_json(a->before) : NULL;
+	char *after = a->after ? labels_json(a->after) : NULL;
+	struct db_params p;
+	int rc = DB_ERROR;
+
+	if ((a->before && !before) || (a->after && !after)) {
+		log_error("audit: out of memory");
+		goto out;
+	}
+	db_params_init(&p);
+	db_param_uuid(&p, a->customer);
+	db_param_u64(&p, a->partner_id);
+	db_param_cstr(&p, who->client_id ? who->client_id : "");
+	db_param_uuid(&p, who->requestor);
+	db_param_cstr(&p, who->request_id);
+	db_param_cstr(&p, a->action);
+	db_param_cstr(&p, before);
+	db_param_cstr(&p, after);
+	db_param_cstr(&p, a->status_before);
+	db_param_cstr(&p, a->status_after);
+	db_param_ms(&p, a->ms);
+	rc = db_exec(db, SLOT_AUDIT_INSERT, SQL_AUDIT, &p, NULL);
+out:
+	free(before);
+	free(after);
+	return rc;
+}
+
+/* ---- create -------------------------------------------------------------- */
+
+/* Runs a multi-row INSERT of n rows whose parameters are in p. */
+static int insert_rows(struct db *db, unsigned slot, const char *head, const char *tuple, size_t n,
+                       struct db_params *p)
+{
+	MYSQL_STMT *st = db_cached(db, slot);
+	char sql[INSERT_SQL_MAX];
+	size_t len;
+	int rc;
+
+	if (!st) {
+		len = (size_t)snprintf(sql, sizeof(sql), "%s", head);
+		for (size_t i = 0; i < n && len < sizeof(sql); i++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s", i ? ", " : "",
+			                        tuple);
+		if (len >= sizeof(sql)) {
+			log_error("insert statement longer than %zu bytes", sizeof(sql));
+			return DB_ERROR;
+		}
+		rc = db_stmt(db, slot, sql, &st);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return db_execute(db, st, p);
+}
+
+static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
+                         const struct label_set *set)
+{
+	struct db_params p;
+
+	if (set->n == 0)
+		return DB_OK;
+	db_params_init(&p);
+	for (size_t i = 0; i < set->n; i++) {
+		db_param_uuid(&p, id);
+		db_param_u64(&p, partner_id);
+		db_param_str(&p, set->v[i], set->len[i]);
+	}
+	return insert_rows(db, SLOT_LABELS_INSERT + (unsigned)set->n - 1,
+	                   "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES ",
+	                   "(?, ?, ?)", set->n, &p);
+}
+
+static int insert_refs(struct db *db, const struct uuid *id, const struct customer_new *c)
+{
+	struct db_params p;
+
+	if (c->nref == 0)
+		return DB_OK;
+	if (c->nref > REF_ACCOUNTS_MAX)
+		return DB_ERROR;
+	db_params_init(&p);
+	for (size_t i = 0; i < c->nref; i++) {
+		db_param_uuid(&p, id);
+		db_param_u64(&p, i);
+		db_param_cstr(&p, c->ref[i].iban);
+		db_param_cstr(&p, c->ref[i].bic);
+		db_param_cstr(&p, c->ref[i].bank_name);
+		db_param_cstr(&p, c->ref[i].owner_name);
+		db_param_cstr(&p, c->ref[i].primary ? "PRIMARY" : "OTHER");
+	}
+	return insert_rows(db, SLOT_REFS_INSERT + (unsigned)c->nref - 1,
+	                   "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic,"
+	                   " bank_name, owner_name, type) VALUES ",
+	                   "(?, ?, ?, ?, ?, ?, ?)", c->nref, &p);
+}
+
+struct create_work {
+	const struct audit_ctx *who;
+	const struct customer_new *c;
+	struct uuid *id;
+};
+
+static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_uuid(&p, w->id);
+	db_param_u64(&p, w->who->partner_id);
+	db_param_uuid(&p, &w->c->entity_id);
+	db_param_cstr(&p, entity_type_name(w->c->entity_type));
+	db_param_ms(&p, ms);
+	db_param_ms(&p, ms);
+	return db_exec(db, SLOT_CUSTOMER_INSERT, SQL_INSERT, &p, NULL);
+}
+
+/*
+ * created_at is the id's own millisecond (which the generator may have
+ * moved past now to keep ids increasing), so id order is creation order.
+ */
+static int create_run(struct db *db, void *arg)
+{
+	struct create_work *w = arg;
+	struct audit_rec a = {w->id, w->who->partner_id, "create", NULL, &w->c->labels, NULL, NULL,
+	                      0};
+	int rc;
+
+	if (uuid_v7_at(now_ms(), w->id)) {
+		log_error("uuid_v7_at: no random bytes");
+		return DB_ERROR;
+	}
+	a.ms = uuid_v7_ms(w->id);
+	rc = insert_customer(db, w, a.ms);
+	if (rc == DB_OK)
+		rc = insert_refs(db, w->id, w->c);
+	if (rc == DB_OK)
+		rc = insert_labels(db, w->who->partner_id, w->id, &w->c->labels);
+	if (rc == DB_OK)
+		rc = audit_write(db, w->who, &a);
+	return rc;
+}
+
+struct existing_work {
+	uint64_t partner_id;
+	const struct uuid *entity_id;
+	struct uuid *out;
+};
+
+static int existing_run(struct db *db, void *arg)
+{
+	struct existing_work *w = arg;
+	struct db_params p;
+	struct db_cols c;
+
+	db_params_init(&p);
+	db_param_u64(&p, w->partner_id);
+	db_param_uuid(&p, w->entity_id);
+	db_cols_init(&c);
+	db_col_uuid(&c, w->out);
+	return db_exec_one(db, SLOT_CUSTOMER_EXISTING, SQL_EXISTING, &p, &c);
+}
+
+/*
+ * A duplicate (partner, entity) is read back after the rollback: at READ
+ * COMMITTED the winner's row is visible.  Should the winner have rolled
+ * back in between, the create is simply tried once more.
+ */
+int db_customer_create(struct db *db, const struct audit_ctx *who, const struct customer_new *c,
+                       struct uuid *id, struct uuid *existing)
+{
+	struct create_work w = {who, c, id};
+	struct existing_work e = {who->partner_id, &c->entity_id, existing};
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int rc = db_tx(db, create_run, &w);
+
+		if (rc != DB_CONFLICT)
+			return rc;
+		rc = db_read(db, existing_run, &e);
+		if (rc == DB_OK)
+			return DB_CONFLICT;
+		if (rc != DB_NOT_FOUND)
+			return rc;
+	}
+	log_error("create: duplicate key but no existing customer for the entity");
+	return DB_ERROR;
+}
+
+/* ---- updates -------------------------------------------------------------- */
+
+struct locked {
+	uint64_t partner_id;
+	uint64_t version;
+	char status[16];
+	int64_t cancellation_ms;
+	size_t labels_len;
+	struct label_set labels; /* point into buf */
+	char buf[ROW_LABELS_CAP];
+};
+
+/* Locks customer id (of partner_id, or of any partner when 0) and reads its state. */
+static int lock_customer(struct db *db, const struct uuid *id, uint64_t partner_id,
+                         struct locked *lk)
+{
+	struct db_params p;
+	struct db_cols c;
+	int rc;
+
+	db_params_init(&p);
+	db_param_uuid(&p, id);
+	db_param_u64(&p, partner_id);
+	db_param_u64(&p, partner_id);
+	db_cols_init(&c);
+	db_col_u64(&c, &lk->partner_id);
+	db_col_u64(&c, &lk->version);
+	db_col_str(&c, lk->status, sizeof(lk->status), NULL);
+	db_col_ms(&c, &lk->cancellation_ms);
+	db_col_str(&c, lk->buf, sizeof(lk->buf), &lk->labels_len);
+	rc = db_exec_one(db, SLOT_CUSTOMER_LOCK, SQL_LOCK, &p, &c);
+	if (rc == DB_OK && split_labels(lk->buf, lk->labels_len, &lk->labels)) {
+		log_error("customer has more than %d labels", LABELS_MAX);
+		rc = DB_ERROR;
+	}
+	return rc;
+}
+
+static int touch_customer(struct db *db, const struct uuid *id, int64_t ms)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_ms(&p, ms);
+	db_param_uuid(&p, id);
+	return db_exec(db, SLOT_CUSTOMER_TOUCH, SQL_TOUCH, &p, NULL);
+}
+
+static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
+                          const struct label_set *labels, int64_t ms)
+{
+	struct db_params p;
+	int rc;
+
+	db_params_init(&p);
+	db_param_uuid(&p, id);
+	rc = db_exec(db, SLOT_LABELS_DELETE, SQL_LABELS_DELETE, &p, NULL);
+	if (rc == DB_OK)
+		rc = insert_labels(db, partner_id, id, labels);
+	if (rc == DB_OK)
+		rc = touch_customer(db, id, ms);
+	return rc;
+}
+
+struct labels_work {
+	const struct audit_ctx *who;
+	const struct uuid *id;
+	const struct label_set *labels;
+	int64_t if_match;
+	int *changed;
+	struct locked lk;
+};
+
+static int if_match_ok(int64_t if_match, uint64_t version)
+{
+	if (if_match == IF_MATCH_NONE)
+		return 1;
+	return if_match >= 0 && (uint64_t)if_match == version;
+}
+
+/* An unchanged set is still a successful PATCH, so it is audited too. */
+static int labels_run(struct db *db, void *arg)
+{
+	struct labels_work *w = arg;
+	int64_t ms = now_ms();
+	int changed, rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
+	struct audit_rec a = {
+	        w->id, w->who->partner_id, "labels", &w->lk.labels, w->labels, NULL, NULL, ms};
+
+	if (rc != DB_OK)
+		return rc;
+	if (!if_match_ok(w->if_match, w->lk.version))
+		return DB_PRECONDITION;
+	changed = !label_set_equal(&w->lk.labels, w->labels);
+	if (changed)
+		rc = replace_labels(db, w->who->partner_id, w->id, w->labels, ms);
+	if (rc == DB_OK)
+		rc = audit_write(db, w->who, &a);
+	if (rc == DB_OK)
+		*w->changed = changed;
+	return rc;
+}
+
+int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
+                           const struct label_set *labels, int64_t if_match, int *changed)
+{
+	struct labels_work w = {who, id, labels, if_match, changed, {0}};
+
+	*changed = 0;
+	if (who->partner_id == 0 || labels->n > LABELS_MAX) {
+		log_error("set_labels: partner 0 or %zu labels", labels->n);
+		return DB_ERROR;
+	}
+	return db_tx(db, labels_run, &w);
+}
+
+struct status_work {
+	const struct audit_ctx *who;
+	const struct uuid *id;
+	enum customer_status status;
+	struct locked lk;
+};
+
+static int status_offboarding(enum customer_status s)
+{
+	return s == STATUS_OFFBOARDING || s == STATUS_OFFBOARDED;
+}
+
+static int update_status(struct db *db, const struct uuid *id, enum customer_status s,
+                         int64_t cancellation_ms, int64_t ms)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_cstr(&p, customer_status_name(s));
+	db_param_ms(&p, cancellation_ms);
+	db_param_ms(&p, ms);
+	db_param_uuid(&p, id);
+	return db_exec(db, SLOT_CUSTOMER_STATUS, SQL_STATUS, &p, NULL);
+}
+
+/* Setting the current status again changes nothing (no version bump) but is audited. */
+static int status_run(struct db *db, void *arg)
+{
+	struct status_work *w = arg;
+	int64_t ms = now_ms(), cancel = -1;
+	const char *to = customer_status_name(w->status);
+	struct audit_rec a = {w->id, 0, "status", NULL, NULL, w->lk.status, to, ms};
+	int rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
+
+	if (rc != DB_OK)
+		return rc;
+	a.partner_id = w->lk.partner_id;
+	if (status_offboarding(w->status))
+		cancel = w->lk.cancellation_ms >= 0 ? w->lk.cancellation_ms : ms;
+	if (strcmp(w->lk.status, to) != 0)
+		rc = update_status(db, w->id, w->status, cancel, ms);
+	if (rc == DB_OK)
+		rc = audit_write(db, w->who, &a);
+	return rc;
+}
+
+int db_customer_set_status(struct db *db, const struct audit_ctx *who, const struct uuid *id,
+                           enum customer_status status)
+{
+	struct status_work w = {who, id, status, {0}};
+
+	return db_tx(db, status_run, &w);
+}

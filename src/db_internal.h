@@ -1,0 +1,169 @@
+/*
+ * db_internal: what db.c shares with db_customers.c, db_clients.c and
+ * db_migrate.c and nobody else sees.
+ *
+ * Statements are cached in slots (enum db_slot): a slot is prepared from
+ * its SQL text on first use on a connection and dropped with the
+ * connection.  Parameters and result columns are described with small
+ * fixed-size builders (struct db_params, struct db_cols) that own the
+ * MYSQL_BIND arrays and the scratch values behind them, so callers deal in
+ * uuids, strings, integers and Unix milliseconds only.
+ *
+ * Work runs through db_read() or db_tx(), which connect, classify errors
+ * and retry as db.h describes; a work function just returns a db_rc.
+ */
+#ifndef DB_INTERNAL_H
+#define DB_INTERNAL_H
+
+#include <mysql.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "model.h"
+
+/* List statement shapes: entity x status x type filter present, 0..16 labels. */
+#define DB_LIST_SHAPES (8 * (LABELS_MAX + 1))
+
+enum db_slot {
+	SLOT_CLIENT_GET,
+	SLOT_PARTNER_UPSERT,
+	SLOT_CLIENT_INSERT,
+	SLOT_CLIENT_DISABLE,
+	SLOT_CUSTOMER_INSERT,
+	SLOT_CUSTOMER_EXISTING,
+	SLOT_CUSTOMER_GET,
+	SLOT_CUSTOMER_LOCK,
+	SLOT_CUSTOMER_TOUCH,
+	SLOT_CUSTOMER_STATUS,
+	SLOT_LABELS_DELETE,
+	SLOT_AUDIT_INSERT,
+	SLOT_MIGRATIONS_LIST,
+	SLOT_MIGRATION_RECORD,
+	SLOT_MIGRATION_LOCK,
+	SLOT_LABELS_INSERT, /* + n - 1 for n rows, n = 1..LABELS_MAX */
+	SLOT_REFS_INSERT = SLOT_LABELS_INSERT + LABELS_MAX, /* + n - 1, n = 1..REF_ACCOUNTS_MAX */
+	SLOT_LIST = SLOT_REFS_INSERT + REF_ACCOUNTS_MAX,    /* + shape */
+	SLOT_COUNT = SLOT_LIST + DB_LIST_SHAPES
+};
+
+struct db {
+	MYSQL *conn; /* NULL while disconnected */
+	const struct config *cfg;
+	MYSQL_STMT *stmt[SLOT_COUNT];
+	struct db_stats stats;
+	int64_t last_attempt_ms; /* of the last connect attempt */
+	int last_attempt_failed;
+	int connected_once;
+	int no_schema;       /* connect without a default database (migrate) */
+	unsigned last_errno; /* server or client error of the current attempt, 0 if none */
+	int lost;            /* the current attempt lost the connection */
+	int commit_sent;     /* the current transaction got as far as COMMIT */
+};
+
+/* Closes the statements and the connection (the next use connects again). */
+void db_disconnect(struct db *db);
+
+/* ---- statements -------------------------------------------------------- */
+
+/* The statement in slot if prepared on this connection, else NULL. */
+MYSQL_STMT *db_cached(struct db *db, unsigned slot);
+/* The statement in slot, prepared from sql (borrowed) if not cached yet. db_rc. */
+int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out);
+/* Runs a text statement that returns no rows. db_rc. */
+int db_query(struct db *db, const char *sql);
+
+/* ---- parameters -------------------------------------------------------- */
+
+#define DB_PARAMS_MAX 72 /* 10 ref accounts x 7 columns is the widest */
+
+struct db_params {
+	unsigned n;
+	int overflow;
+	MYSQL_BIND b[DB_PARAMS_MAX];
+	unsigned long len[DB_PARAMS_MAX];
+	union {
+		unsigned long long u;
+		MYSQL_TIME t;
+	} v[DB_PARAMS_MAX];
+};
+
+void db_params_init(struct db_params *p);
+/* Each appends one parameter; data pointers are borrowed until execution.  NULL = SQL NULL. */
+void db_param_uuid(struct db_params *p, const struct uuid *u);
+void db_param_str(struct db_params *p, const char *s, size_t len);
+void db_param_cstr(struct db_params *p, const char *s);
+void db_param_u64(struct db_params *p, uint64_t v);
+void db_param_ms(struct db_params *p, int64_t ms); /* DATETIME(3), UTC; ms < 0 = NULL */
+
+/* Binds p (may be NULL) and executes st. db_rc. */
+int db_execute(struct db *db, MYSQL_STMT *st, struct db_params *p);
+/* db_stmt() then db_execute(); *out (may be NULL) gets the statement. */
+int db_exec(struct db *db, unsigned slot, const char *sql, struct db_params *p, MYSQL_STMT **out);
+
+/* ---- result columns ---------------------------------------------------- */
+
+#define DB_COLS_MAX 12
+
+enum db_col_kind { DB_COL_UUID, DB_COL_U64, DB_COL_MS, DB_COL_STR };
+
+struct db_cols {
+	unsigned n;
+	int overflow;
+	MYSQL_BIND b[DB_COLS_MAX];
+	unsigned long len[DB_COLS_MAX];
+	my_bool null[DB_COLS_MAX];
+	my_bool err[DB_COLS_MAX];
+	MYSQL_TIME t[DB_COLS_MAX];
+	unsigned long long u[DB_COLS_MAX];
+	enum db_col_kind kind[DB_COLS_MAX];
+	void *dst[DB_COLS_MAX];
+	size_t *dst_len[DB_COLS_MAX];
+};
+
+void db_cols_init(struct db_cols *c);
+/* Each binds the next column to a borrowed destination, filled by db_fetch(). */
+void db_col_uuid(struct db_cols *c, struct uuid *dst); /* must be 16 bytes, not NULL */
+void db_col_u64(struct db_cols *c, uint64_t *dst);     /* NULL -> 0 */
+void db_col_ms(struct db_cols *c, int64_t *dst);       /* NULL -> -1 */
+/* NUL-terminated into buf[cap]; NULL -> "", *len (may be NULL) 0.  Longer -> DB_ERROR. */
+void db_col_str(struct db_cols *c, char *buf, size_t cap, size_t *len);
+
+/* Binds c and buffers the result of an executed st (at most a page). db_rc. */
+int db_fetch_begin(struct db *db, MYSQL_STMT *st, struct db_cols *c);
+/* Next row into c's destinations: DB_OK, DB_NOT_FOUND after the last row, or an error. */
+int db_fetch(struct db *db, MYSQL_STMT *st, struct db_cols *c);
+/* Frees the buffered result so st can run again. */
+void db_fetch_end(MYSQL_STMT *st);
+/* Executes, fetches at most one row and frees: DB_OK, DB_NOT_FOUND or an error. */
+int db_exec_one(struct db *db, unsigned slot, const char *sql, struct db_params *p,
+                struct db_cols *c);
+
+/* ---- errors and work ---------------------------------------------------- */
+
+/*
+ * Maps a failed call's error to a db_rc, counts and logs it (what = the
+ * call, for the log), and closes the connection when it is lost.
+ * ER_DUP_ENTRY -> DB_CONFLICT (not logged); timeouts, lock waits, deadlocks
+ * and a lost server -> DB_UNAVAILABLE; anything else -> DB_ERROR.
+ */
+int db_fail(struct db *db, unsigned err, const char *msg, const char *what);
+int db_stmt_fail(struct db *db, MYSQL_STMT *st, const char *what);
+
+typedef int (*db_work_fn)(struct db *db, void *arg);
+
+/* Runs a read-only fn; once more on a fresh connection if the connection was lost. */
+int db_read(struct db *db, db_work_fn fn, void *arg);
+
+/*
+ * Runs fn inside START TRANSACTION; commits when it returns DB_OK, rolls
+ * back otherwise.  fn runs again (so it must start from scratch) after a
+ * deadlock (up to 3 times) and once after a connection lost before COMMIT.
+ */
+int db_tx(struct db *db, db_work_fn fn, void *arg);
+
+/* Unix milliseconds <-> MYSQL_TIME (UTC). */
+void db_ms_to_time(int64_t ms, MYSQL_TIME *t);
+int64_t db_time_to_ms(const MYSQL_TIME *t);
+
+#endif
