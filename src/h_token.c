@@ -180,7 +180,7 @@ void h_token(struct request *r, const char *arg)
 {
 	struct token_form f;
 	struct client_row client;
-	const char *id, *secret;
+	const char *id = NULL, *secret = NULL;
 	char basic[512];
 	unsigned scopes;
 	int has_basic;
