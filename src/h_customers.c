@@ -51,14 +51,14 @@ static void not_found(struct request *r, const struct uuid *id)
 static void already_exists(struct request *r, const struct customer_new *c,
                            const struct uuid *existing)
 {
-	char entity[UUID_STR_LEN + 1], customer[UUID_STR_LEN + 1];
+	char entity[UUID_STR_LEN + 1], customer[UUID_STR_LEN + 1], why[96];
 
 	uuid_format(&c->entity_id, entity);
 	uuid_format(existing, customer);
 	api_err_set(&r->err, 409, "CUSTOMER_ALREADY_EXISTS",
 	            "Entity %s already has the customer role as customer %s", entity, customer);
-	api_err_detail(&r->err, "entityId", "ALREADY_EXISTS", customer,
-	               "this entity is already a customer");
+	snprintf(why, sizeof(why), "already a customer: %s", customer);
+	api_err_detail(&r->err, "entityId", "ALREADY_EXISTS", NULL, why);
 }
 
 static void answer_id(struct request *r, const struct uuid *id)
