@@ -699,22 +699,26 @@ static int if_match_ok(int64_t if_match, uint64_t version)
 	return if_match >= 0 && (uint64_t)if_match == version;
 }
 
-/* An unchanged set is still a successful PATCH, so it is audited too. */
+/*
+ * An unchanged set is still a successful PATCH, so it is audited too; so is
+ * the `{}` no-op (labels NULL), which keeps the set it finds.
+ */
 static int labels_run(struct db *db, void *arg)
 {
 	struct labels_work *w = arg;
 	int64_t ms = now_ms();
 	int changed, rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
+	const struct label_set *want = w->labels ? w->labels : &w->lk.labels;
 	struct audit_rec a = {
-	        w->id, w->who->partner_id, "labels", &w->lk.labels, w->labels, NULL, NULL, ms};
+	        w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL, ms};
 
 	if (rc != DB_OK)
 		return rc;
 	if (!if_match_ok(w->if_match, w->lk.version))
 		return DB_PRECONDITION;
-	changed = !label_set_equal(&w->lk.labels, w->labels);
+	changed = !label_set_equal(&w->lk.labels, want);
 	if (changed)
-		rc = replace_labels(db, w->who->partner_id, w->id, w->labels, ms);
+		rc = replace_labels(db, w->who->partner_id, w->id, want, ms);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
 	if (rc == DB_OK)
@@ -728,7 +732,7 @@ int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const str
 	struct labels_work w = {who, id, labels, if_match, changed, {0}};
 
 	*changed = 0;
-	if (who->partner_id == 0 || labels->n > LABELS_MAX) {
+	if (who->partner_id == 0 || (labels && labels->n > LABELS_MAX)) {
 		log_error("set_labels: partner 0 or %zu labels", labels->n);
 		return DB_ERROR;
 	}
