@@ -1,0 +1,773 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2016 # jq programs name their $variables in single quotes
+# cases.sh: the contract (/work/shared/contract.md, docs/openapi.yaml) as
+# HTTP requests and expected answers, one TAP line per assertion.  Sourced
+# by a runner (run-lighttpd.sh) after lib.sh has started the stack and set
+# BASE; run_cases runs every group in order.
+#
+# Each group makes the partners and customers it needs, so its counts hold
+# whatever the other groups did; a few later groups reuse the ACME client
+# and customers made by earlier ones (named in capitals).
+
+UUID7_RE='^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
+TIME_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
+REQID_RE='^[A-Za-z0-9._-]{1,64}$'
+JH=(-H 'Content-Type: application/json')
+IBAN1=DE89370400440532013000
+IBAN2=GB82WEST12345698765432
+
+# ---- helpers ---------------------------------------------------------------
+
+uuid4() { cat /proc/sys/kernel/random/uuid; }
+
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+b64url_decode() { # TEXT
+	local s=${1//-/+}
+	s=${s//_//}
+	while ((${#s} % 4)); do s+='='; done
+	base64 -d <<<"$s" 2>/dev/null
+}
+
+# A new OAuth client, {"client_id","client_secret"}, into VAR.  Setup: a
+# failure ends the run (so never call these in a $(...) subshell).
+client_add() { # VAR PARTNER [SCOPES]
+	local out
+	out=$(admin client add --partner "$2" ${3:+--scopes "$3"} 2>>"$STATE/admin.log") ||
+		die "customers-admin client add failed; see $STATE/admin.log"
+	jq -e '.client_id and .client_secret' <<<"$out" >/dev/null ||
+		die "customers-admin client add printed no credentials: $out"
+	printf -v "$1" '%s' "$out"
+}
+
+basic_of() { jq -r '.client_id + ":" + .client_secret' <<<"$1"; }
+
+# Asks for a token by HTTP Basic: STATUS, BODY and TOKEN ("" on failure).
+token_for() { # CLIENT_JSON [SCOPE]
+	local extra=()
+	[ -n "${2:-}" ] && extra=(-d "scope=$2")
+	req POST /oauth2/token -u "$(basic_of "$1")" -d grant_type=client_credentials "${extra[@]}"
+	TOKEN=$(jb '.access_token // empty')
+}
+
+# A token into VAR; without one the run ends, as every later case needs it.
+must_token() { # VAR CLIENT_JSON [SCOPE]
+	local var=$1
+	shift
+	token_for "$@"
+	[ -n "$TOKEN" ] || die "no access token: $(last_response)"
+	printf -v "$var" '%s' "$TOKEN"
+}
+
+bearer() { printf 'Authorization: Bearer %s' "$1"; }
+
+jwt_payload() { # TOKEN
+	local p=${1#*.}
+	b64url_decode "${p%%.*}"
+}
+
+# Signs HEADER.PAYLOAD (JSON texts) with the service's JWT secret.
+jwt_sign() { # sha256|sha512 HEADER_JSON PAYLOAD_JSON
+	local h p sig
+	h=$(printf '%s' "$2" | b64url)
+	p=$(printf '%s' "$3" | b64url)
+	sig=$(printf '%s' "$h.$p" |
+		openssl dgst -"$1" -mac HMAC -macopt "key:$(cat "$STATE/jwt-secret")" -binary | b64url)
+	printf '%s.%s.%s' "$h" "$p" "$sig"
+}
+
+HS256='{"alg":"HS256","typ":"JWT"}'
+
+# A POST body; LABELS and REFS are JSON arrays.
+body_of() { # ENTITY TYPE [LABELS] [REFS]
+	jq -cn --arg e "$1" --arg t "$2" --argjson l "${3:-null}" --argjson r "${4:-null}" \
+		'{entityId: $e, entityType: $t}
+		 + (if $l == null then {} else {labels: $l} end)
+		 + (if $r == null then {} else {refAccounts: $r} end)'
+}
+
+# Creates a customer: STATUS, BODY and NEW_ID ("" on failure).
+create() { # TOKEN ENTITY TYPE [LABELS] [REFS]
+	local tok=$1
+	shift
+	req POST /roles/customers -H "$(bearer "$tok")" "${JH[@]}" -d "$(body_of "$@")"
+	NEW_ID=$(jb '.customerId // empty')
+}
+
+expect() { # STATUS NAME
+	is "$STATUS" "$1" "$2"
+}
+
+# The error envelope: status, responseType, errorCode ("" to skip) and a
+# requestId equal to the X-Request-ID header, all in one line.
+expect_error() { # STATUS TYPE CODE NAME
+	local why=()
+	[ "$STATUS" = "$1" ] || why+=("status: expected $1, got $STATUS")
+	[ "$(jb .responseType)" = "$2" ] || why+=("responseType: expected $2, got $(jb .responseType)")
+	[ -z "$3" ] || [ "$(jb .errorCode)" = "$3" ] ||
+		why+=("errorCode: expected $3, got $(jb .errorCode)")
+	[ -n "$(jb .message)" ] || why+=("no message")
+	[ -n "$(jb '.requestId // empty')" ] && [ "$(jb .requestId)" = "$(hdr X-Request-ID)" ] ||
+		why+=("requestId '$(jb .requestId)' vs X-Request-ID '$(hdr X-Request-ID)'")
+	if [ "${#why[@]}" = 0 ]; then
+		tap_result 1 "$4"
+	else
+		tap_result 0 "$4" "${why[@]}" "$(last_response)"
+	fi
+}
+
+has_detail() { # FIELD...: errorDetails names every FIELD
+	jq -e '[.errorDetails[]?.field] as $f | $ARGS.positional | all(. as $x | $f | index($x) != null)' \
+		--args "$@" <<<"$BODY" >/dev/null
+}
+
+# 400 naming FIELD among the details.
+expect_invalid() { # FIELD NAME
+	if [ "$STATUS" = 400 ] && has_detail "$1"; then
+		tap_result 1 "$2"
+	else
+		tap_result 0 "$2" "expected 400 with errorDetails field '$1'" "$(last_response)"
+	fi
+}
+
+# 400 with a detail whose field starts with PREFIX.
+expect_invalid_under() { # PREFIX NAME
+	if [ "$STATUS" = 400 ] &&
+		jq -e --arg f "$1" 'any(.errorDetails[]?.field; startswith($f))' <<<"$BODY" >/dev/null; then
+		tap_result 1 "$2"
+	else
+		tap_result 0 "$2" "expected 400 with an errorDetails field under '$1'" "$(last_response)"
+	fi
+}
+
+# The ids of a list answer, one a line.
+ids() { jb '.data[]?.customerId'; }
+
+# Walks every page of QUERY (without cursor): the ids in order go to
+# $STATE/walk.ids; PAGES counts the pages and WALK_OK is 0 when a page
+# failed or a cursor came back on an empty page.
+walk() { # TOKEN QUERY
+	local cursor='' q
+	PAGES=0
+	WALK_OK=1
+	: >"$STATE/walk.ids"
+	while :; do
+		q=$2${cursor:+&cursor=$cursor}
+		req GET "/roles/customers?$q" -H "$(bearer "$1")"
+		if [ "$STATUS" != 200 ] || [ "$PAGES" -gt 200 ]; then
+			WALK_OK=0
+			return
+		fi
+		PAGES=$((PAGES + 1))
+		ids >>"$STATE/walk.ids"
+		cursor=$(jb '.pagination.cursor // empty')
+		[ -n "$cursor" ] || return 0
+		[ "$(jb '.data | length')" -gt 0 ] || WALK_OK=0
+		sleep "${WALK_PAUSE:-0}"
+	done
+}
+
+joined() { paste -sd' ' -; }
+
+walked() { joined <"$STATE/walk.ids"; }
+
+# ---- operations routes ----------------------------------------------------
+
+cases_ops() {
+	req GET /healthz
+	is "$STATUS $(jb .status)" "200 ok" 'healthz: 200 {"status":"ok"}'
+	like "$(hdr X-Request-ID)" "$REQID_RE" 'healthz: X-Request-ID present'
+	req GET /metrics
+	like "$STATUS $(hdr Content-Type)" '^200 text/plain' 'metrics: 200 text/plain'
+	ok 'metrics: a request counter with a value' \
+		grep -Eq '^[a-z_:]*request[a-z_]*(\{[^}]*\})? [0-9.e+]+$' "$STATE/last.body"
+	req GET /nope/at/all -H "$(bearer "$A_TOK")"
+	expect_error 404 NOT_FOUND '' 'unknown path: 404 in the error envelope'
+}
+
+# ---- token endpoint ---------------------------------------------------------
+
+cases_token() {
+	local claims
+	token_for "$ACME"
+	is "$STATUS $(jb .token_type) $(jb .expires_in)" "200 Bearer 3600" 'token by Basic: 200 Bearer 3600'
+	is "$(jb '.scope | split(" ") | sort | join(" ")')" "customers:read customers:write" \
+		'token: default scope is all of the client'"'"'s scopes'
+	like "$(hdr Cache-Control)" 'no-store' 'token: Cache-Control no-store (RFC 6749 5.1)'
+	claims=$(jwt_payload "$TOKEN")
+	ok 'token: JWT carries iss, sub/client_id, scope, iat, exp (= iat + 3600), jti' jq -e \
+		'.iss == "customers-fcgi" and ((.sub // .client_id) | type == "string") and (.scope | type == "string")
+		 and (.jti | type == "string") and .exp - .iat == 3600' <<<"$claims"
+	req POST /oauth2/token -d grant_type=client_credentials \
+		-d "client_id=$(jq -r .client_id <<<"$ACME")" -d "client_secret=$(jq -r .client_secret <<<"$ACME")"
+	is "$STATUS $(jb '.access_token | split(".") | length')" "200 3" 'token by form fields: 200 with a JWT'
+	req POST /oauth2/token -d grant_type=client_credentials \
+		-d "client_id=$(jq -r .client_id <<<"$ACME")" -d client_secret=wrong
+	is "$STATUS $(jb .error)" "401 invalid_client" 'token: wrong secret 401 invalid_client'
+	req POST /oauth2/token -u cl_nosuchclient:whatever -d grant_type=client_credentials
+	is "$STATUS $(jb .error)" "401 invalid_client" 'token: unknown client 401 invalid_client'
+	req POST /oauth2/token -d grant_type=client_credentials
+	is "$STATUS $(jb .error)" "401 invalid_client" 'token: no client authentication 401 invalid_client'
+	req POST /oauth2/token -u "$(basic_of "$ACME")" -d grant_type=password
+	is "$STATUS $(jb .error)" "400 unsupported_grant_type" 'token: grant_type=password 400 unsupported_grant_type'
+	req POST /oauth2/token -u "$(basic_of "$ACME")" -d grant_type=client_credentials -d 'scope=customers:admin'
+	is "$STATUS $(jb .error)" "400 invalid_scope" 'token: unknown scope 400 invalid_scope'
+	token_for "$ACME" customers:read
+	is "$STATUS $(jb .scope)" "200 customers:read" 'token: scope subset customers:read granted as asked'
+	token_for "$READER" customers:write
+	is "$STATUS $(jb .error)" "400 invalid_scope" 'token: read-only client asking for write 400 invalid_scope'
+}
+
+# ---- bearer checks ---------------------------------------------------------
+
+# 401 invalid_token, in the envelope, for the request made just before.
+expect_invalid_token() { # NAME
+	local why=()
+	[ "$STATUS" = 401 ] || why+=("status: expected 401, got $STATUS")
+	[[ "$(hdr WWW-Authenticate)" =~ ^Bearer.*error=\"invalid_token\" ]] ||
+		why+=("WWW-Authenticate: '$(hdr WWW-Authenticate)'")
+	[ "$(jb .responseType)" = UNAUTHORIZED ] || why+=("responseType: $(jb .responseType)")
+	if [ "${#why[@]}" = 0 ]; then
+		tap_result 1 "$1"
+	else
+		tap_result 0 "$1" "${why[@]}" "$(last_response)"
+	fi
+}
+
+get_with() { # AUTHORIZATION-HEADER-VALUE
+	req GET /roles/customers -H "Authorization: $1"
+}
+
+cases_bearer() {
+	local claims now other disabled dtok
+	claims=$(jwt_payload "$A_TOK")
+	now=$(date +%s)
+	req GET /roles/customers
+	expect_invalid_token 'no Authorization header: 401 invalid_token'
+	get_with "Basic $(basic_of "$ACME" | base64 -w0)"
+	expect_invalid_token 'Basic scheme on the API: 401 invalid_token'
+	get_with 'Bearer not.a.jwt'
+	expect_invalid_token 'malformed token: 401 invalid_token'
+	get_with "Bearer ${A_TOK%?????}AAAAA"
+	expect_invalid_token 'bad signature: 401 invalid_token'
+	get_with "Bearer $(jwt_sign sha256 "$HS256" "$claims")"
+	is "$STATUS" 200 'control: a token the test signs with the same key and claims is accepted'
+	get_with "Bearer $(jwt_sign sha256 "$HS256" "$(jq -c --argjson n "$now" '.iat = $n - 7200 | .exp = $n - 60' <<<"$claims")")"
+	expect_invalid_token 'expired token: 401 invalid_token'
+	get_with "Bearer $(jwt_sign sha256 "$HS256" "$(jq -c --argjson n "$now" '.nbf = $n + 3600' <<<"$claims")")"
+	expect_invalid_token 'not yet valid (nbf) token: 401 invalid_token'
+	get_with "Bearer $(printf '{"alg":"none","typ":"JWT"}' | b64url).$(printf '%s' "$claims" | b64url)."
+	expect_invalid_token 'alg none: 401 invalid_token'
+	get_with "Bearer $(jwt_sign sha512 '{"alg":"HS512","typ":"JWT"}' "$claims")"
+	expect_invalid_token 'HS512 token (not the configured alg): 401 invalid_token'
+	get_with "Bearer $(jwt_sign sha256 "$HS256" "$(jq -c '.iss = "someone-else"' <<<"$claims")")"
+	expect_invalid_token 'wrong iss: 401 invalid_token'
+	other=$(jq -c '.scope = "customers:read customers:write"' <<<"$claims")
+	get_with "Bearer $(jwt_sign sha256 "$HS256" "$other" | tr 'A-Za-z' 'N-ZA-Mn-za-m')"
+	expect_invalid_token 'garbled token: 401 invalid_token'
+	client_add disabled acme
+	must_token dtok "$disabled"
+	admin client disable "$(jq -r .client_id <<<"$disabled")" >>"$STATE/admin.log" 2>&1 ||
+		die "customers-admin client disable failed"
+	get_with "Bearer $dtok"
+	expect_invalid_token 'token of a disabled client: 401 invalid_token'
+	token_for "$disabled"
+	is "$STATUS $(jb .error)" "401 invalid_client" 'disabled client cannot get a token'
+
+	req POST /roles/customers -H "$(bearer "$A_RO")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON)"
+	if [ "$STATUS" = 403 ] && [[ "$(hdr WWW-Authenticate)" =~ error=\"insufficient_scope\" ]] &&
+		[ "$(jb .responseType)" = FORBIDDEN ]; then
+		tap_result 1 'read-only token on POST: 403 insufficient_scope'
+	else
+		tap_result 0 'read-only token on POST: 403 insufficient_scope' "$(hdr WWW-Authenticate)" "$(last_response)"
+	fi
+	req GET /roles/customers -H "$(bearer "$A_RO")"
+	expect 200 'read-only token on GET list: 200'
+}
+
+# ---- create ------------------------------------------------------------------
+
+cases_create() {
+	local e big i labels
+	E1=$(uuid4)
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -H "Requestor-ID: $(uuid4)" \
+		-H 'X-Request-ID: it.create_1-A' \
+		-d "$(body_of "$E1" NATURAL_PERSON '["vip","berlin","Zebra","a","\u00e9t\u00e9","B"]' \
+			'[{"iban":"'$IBAN2'","ownerName":"Erika Musterfrau"},
+			  {"iban":"'$IBAN1'","ownerName":"Max Mustermann","bic":"COBADEFFXXX","bankName":"Commerzbank","type":"PRIMARY"}]')"
+	C1=$(jb '.customerId // empty')
+	expect 200 'create: 200'
+	like "$C1" "$UUID7_RE" 'create: customerId is a lower-case UUIDv7'
+	is "$(hdr X-Request-ID)" it.create_1-A 'create: sane X-Request-ID is reused'
+
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$E1" LEGAL_ENTITY)" \
+		-H 'X-Request-ID: bad id!'
+	expect_error 409 CONFLICT CUSTOMER_ALREADY_EXISTS 'create: same entity again 409 CUSTOMER_ALREADY_EXISTS'
+	ok 'create: 409 names entityId' has_detail entityId
+	like "$(jb .message)" "$C1" 'create: 409 message includes the existing customerId'
+	if [ "$(hdr X-Request-ID)" != 'bad id!' ] && [[ "$(hdr X-Request-ID)" =~ $REQID_RE ]]; then
+		tap_result 1 'insane X-Request-ID is replaced by a generated one'
+	else
+		tap_result 0 'insane X-Request-ID is replaced by a generated one' "got '$(hdr X-Request-ID)'"
+	fi
+	i=$(printf 'r%.0s' {1..64})
+	req GET /healthz -H "X-Request-ID: $i"
+	is "$(hdr X-Request-ID)" "$i" 'X-Request-ID of 64 characters is reused'
+	req GET /healthz -H "X-Request-ID: ${i}r"
+	isnt "$(hdr X-Request-ID)" "${i}r" 'X-Request-ID of 65 characters is replaced'
+
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d '{"entityId":"x","entityType":"ROBOT","customerStatus":"ACTIVE","labels":[" a"],
+		     "refAccounts":[{"iban":"DE89370400440532013001","ownerName":""}]}'
+	expect_error 400 BAD_REQUEST VALIDATION_FAILED 'invalid body: 400 VALIDATION_FAILED'
+	for i in entityId entityType customerStatus 'labels[0]' 'refAccounts[0].iban' 'refAccounts[0].ownerName'; do
+		ok "invalid body: $i reported (all errors at once)" has_detail "$i"
+	done
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '{}'
+	ok 'empty object: both required fields reported' has_detail entityId entityType
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null '[{"iban":"'$IBAN1'","ownerName":"A","customerId":"x"}]')"
+	expect_invalid 'refAccounts[0].customerId' 'unknown field inside a ref account: 400 with its path'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null '[{"iban":"GB82WEST12345698765431","ownerName":"A"}]')"
+	expect_invalid 'refAccounts[0].iban' 'IBAN with a bad mod-97 checksum: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null '[{"iban":"'$IBAN1'","ownerName":"A","bic":"COBA"}]')"
+	expect_invalid 'refAccounts[0].bic' 'malformed BIC: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null '[{"iban":"'$IBAN1'","ownerName":"   "}]')"
+	expect_invalid 'refAccounts[0].ownerName' 'blank ownerName: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null \
+			'[{"iban":"'$IBAN1'","ownerName":"A","type":"PRIMARY"},{"iban":"'$IBAN2'","ownerName":"B","type":"PRIMARY"}]')"
+	expect_invalid_under refAccounts 'two PRIMARY ref accounts: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON null "$(jq -cn --arg i "$IBAN1" '[range(11) | {iban: $i, ownerName: "A"}]')")"
+	expect_invalid_under refAccounts '11 ref accounts: 400'
+
+	labels=$(jq -cn '[range(17) | "l\(.)"]')
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON "$labels")"
+	expect_invalid_under labels '17 labels: 400'
+	labels=$(jq -cn '[range(16) | "l\(.)"]')
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON "$labels"
+	expect 200 '16 labels: 200'
+	labels=$(jq -cn '[[range(65)] | map("x") | add]')
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON "$labels")"
+	expect_invalid 'labels[0]' 'label of 65 characters: 400 labels[0]'
+	labels=$(jq -cn '[[range(64)] | map("\u00e4") | add]')
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON "$labels"
+	expect 200 'label of 64 two-byte characters (128 bytes): 200'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON '["a","b","a"]')"
+	expect_invalid_under labels 'duplicate labels: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON '["ok","tab\u0009in"]')"
+	expect_invalid 'labels[1]' 'label with a control character: 400 labels[1]'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON '["trailing "]')"
+	expect_invalid 'labels[0]' 'label with trailing white space: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON '[""]')"
+	expect_invalid 'labels[0]' 'empty label: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '{"entityId":"'"$(uuid4)"'","entityType":7,"labels":"vip"}'
+	ok 'wrong JSON types: entityType and labels reported' has_detail entityType labels
+
+	req POST /roles/customers -H "$(bearer "$A_TOK")" -H 'Content-Type: text/plain' -d "$(body_of "$(uuid4)" NATURAL_PERSON)"
+	expect_error 415 UNSUPPORTED_MEDIA_TYPE '' 'text/plain body: 415'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" -H 'Content-Type: application/json; charset=utf-8' \
+		-d "$(body_of "$(uuid4)" JOINT_PERSON)"
+	expect 200 'application/json; charset=utf-8: 200'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '{"entityId":'
+	expect_error 400 BAD_REQUEST '' 'malformed JSON: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '["not","an","object"]'
+	expect_error 400 BAD_REQUEST '' 'JSON array instead of an object: 400'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -H 'Requestor-ID: nobody' \
+		-d "$(body_of "$(uuid4)" NATURAL_PERSON)"
+	expect_invalid Requestor-ID 'POST with a malformed Requestor-ID: 400 naming the header'
+
+	# The 64 KiB limit: exactly 65536 bytes (JSON padded with spaces) pass, one more is 413.
+	e=$(body_of "$(uuid4)" LEGAL_ENTITY)
+	big="$STATE/body-64k"
+	{ printf '%s' "$e"; printf '%*s' $((65536 - ${#e})) ''; } >"$big"
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" --data-binary @"$big"
+	expect 200 'body of exactly 64 KiB: 200'
+	printf ' ' >>"$big"
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" --data-binary @"$big"
+	expect_error 413 PAYLOAD_TOO_LARGE '' 'body of 64 KiB + 1: 413'
+}
+
+# ---- read one ------------------------------------------------------------------
+
+cases_get() {
+	local etag
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	expect 200 'get one: 200'
+	is "$(jb 'keys | join(",")')" \
+		"cancellationDate,createdOn,customerId,customerStatus,entityId,entityType,labels,modifiedOn,refAccounts" \
+		'get one: exactly the contract'"'"'s fields'
+	is "$(jb '[.customerId, .entityId, .entityType, .customerStatus] | join(" ")')" \
+		"$C1 $E1 NATURAL_PERSON CREATED" 'get one: ids, entityType, status CREATED'
+	is "$(jb '.labels | join(",")')" "B,Zebra,a,berlin,vip,$(printf '\u00e9t\u00e9')" \
+		'get one: labels sorted in byte order'
+	is "$(jb '[.refAccounts[] | keys | join("+")] | join(" ")')" \
+		"iban+ownerName+type bankName+bic+iban+ownerName+type" \
+		'get one: refAccounts in input order, absent fields omitted'
+	is "$(jb '[.refAccounts[] | .iban + ":" + .type] | join(" ")')" "$IBAN2:OTHER $IBAN1:PRIMARY" \
+		'get one: ref account type defaults to OTHER'
+	like "$(jb .createdOn) $(jb .modifiedOn)" "^${TIME_RE:1:-1} ${TIME_RE:1}" \
+		'get one: createdOn and modifiedOn are RFC 3339 UTC with milliseconds'
+	is "$(jb 'has("cancellationDate") and .cancellationDate == null')" true 'get one: cancellationDate null'
+	etag=$(hdr ETag)
+	ok 'get one: ETag header' test -n "$etag"
+	like "$(hdr X-Request-ID)" "$REQID_RE" 'get one: X-Request-ID on a 200'
+	req GET "/roles/customers/${C1^^}" -H "$(bearer "$A_TOK")"
+	is "$STATUS $(jb .customerId)" "200 $C1" 'get one: upper-case id accepted, echoed lower-case'
+	is "$(hdr ETag)" "$etag" 'get one: ETag stable while the customer is unchanged'
+	req GET /roles/customers/not-a-uuid -H "$(bearer "$A_TOK")"
+	expect_error 400 BAD_REQUEST '' 'get one: malformed id 400'
+	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$A_TOK")"
+	expect_error 404 NOT_FOUND CUSTOMER_NOT_FOUND 'get one: unknown id 404 CUSTOMER_NOT_FOUND'
+}
+
+# ---- list ------------------------------------------------------------------------
+
+list_is() { # QUERY EXPECTED-IDS NAME
+	req GET "/roles/customers?$1" -H "$(bearer "$L_TOK")"
+	is "$STATUS $(ids | joined)" "200 $2" "$3"
+}
+
+list_rejects() { # QUERY FIELD NAME
+	req GET "/roles/customers?$1" -H "$(bearer "$L_TOK")"
+	expect_invalid "$2" "$3"
+}
+
+cursor_rejected() { # TOKEN QUERY NAME
+	req GET "/roles/customers?$2" -H "$(bearer "$1")"
+	expect_error 400 BAD_REQUEST INVALID_CURSOR "$3"
+}
+
+cases_list() {
+	local l=() c all half
+	client_add c lister
+	must_token L_TOK "$c"
+	# L[1] oldest .. L[7] newest: one curl after the other, milliseconds apart.
+	L3_ENTITY=$(uuid4)
+	create "$L_TOK" "$(uuid4)" NATURAL_PERSON '["a","b"]'
+	l[1]=$NEW_ID
+	create "$L_TOK" "$(uuid4)" LEGAL_ENTITY '["a"]'
+	l[2]=$NEW_ID
+	create "$L_TOK" "$L3_ENTITY" NATURAL_PERSON '["b"]'
+	l[3]=$NEW_ID
+	create "$L_TOK" "$(uuid4)" JOINT_PERSON '["a","b","c"]'
+	l[4]=$NEW_ID
+	create "$L_TOK" "$(uuid4)" LEGAL_ENTITY '[]'
+	l[5]=$NEW_ID
+	create "$L_TOK" "$(uuid4)" NATURAL_PERSON '["b","a"]'
+	l[6]=$NEW_ID
+	create "$L_TOK" "$(uuid4)" NATURAL_PERSON '["c"]'
+	l[7]=$NEW_ID
+	c=$(printf '%s\n' "${l[@]}" | grep -c .)
+	[ "$c" = 7 ] || die "list setup: created $c of 7 customers: $(last_response)"
+	all=$(printf '%s\n' "${l[7]}" "${l[6]}" "${l[5]}" "${l[4]}" "${l[3]}" "${l[2]}" "${l[1]}" | joined)
+	req GET /roles/customers -H "$(bearer "$L_TOK")"
+	is "$STATUS $(jb .pagination.limit) $(jb .pagination.cursor)" "200 20 null" 'list: default limit 20 echoed, one page'
+	ok 'list: createdOn never increases (newest first)' jq -e \
+		'[.data[].createdOn] as $t | $t == ($t | sort | reverse)' <<<"$BODY"
+	is "$(ids | joined)" "$all" 'list: every customer, newest first'
+	list_is "limit=1" "${l[7]}" 'list: limit=1 gives the newest'
+	is "$(jb '.pagination.cursor | type')" string 'list: limit=1 has a next cursor'
+	req GET '/roles/customers?limit=100' -H "$(bearer "$L_TOK")"
+	is "$STATUS $(jb .pagination.limit)" "200 100" 'list: limit=100 accepted and echoed'
+	list_rejects 'limit=0' limit 'list: limit=0 400 naming limit'
+	list_rejects 'limit=101' limit 'list: limit=101 400 naming limit'
+	list_rejects 'limit=abc' limit 'list: limit=abc 400 naming limit'
+	req GET '/roles/customers?foo=1' -H "$(bearer "$L_TOK")"
+	expect_error 400 BAD_REQUEST '' 'list: unknown parameter 400'
+	list_is "entityId=$L3_ENTITY" "${l[3]}" 'list: entityId filter'
+	list_rejects 'entityId=nope' entityId 'list: malformed entityId 400'
+	req GET '/roles/customers?customerStatus=CREATED' -H "$(bearer "$L_TOK")"
+	is "$STATUS $(jb '.data | length')" "200 7" 'list: customerStatus=CREATED matches all'
+	list_is 'customerStatus=ACTIVE' '' 'list: customerStatus=ACTIVE matches none'
+	list_rejects 'customerStatus=active' customerStatus 'list: unknown customerStatus 400'
+	list_is 'customerType=LEGAL_ENTITY' "${l[5]} ${l[2]}" 'list: customerType filter'
+	list_rejects 'customerType=ROBOT' customerType 'list: unknown customerType 400'
+	list_is 'labels=a&labels=b' "${l[6]} ${l[4]} ${l[1]}" 'list: labels all-of (a and b)'
+	list_is 'labels=c' "${l[7]} ${l[4]}" 'list: one label'
+	list_is 'labels=a&labels=b&customerType=JOINT_PERSON' "${l[4]}" 'list: labels with customerType'
+	list_rejects "$(printf 'labels=l%d&' {1..17})limit=5" labels 'list: 17 labels 400'
+
+	walk "$L_TOK" 'limit=2'
+	is "$(walked)" "$all" 'cursor walk (limit 2): every customer once, in order'
+	is "$PAGES $WALK_OK" "4 1" 'cursor walk: 4 pages, the last with cursor null'
+	walk "$L_TOK" 'limit=7' >/dev/null
+	is "$PAGES $WALK_OK" "1 1" 'cursor walk: 7 customers at limit 7 is one page (no empty page)'
+	walk "$L_TOK" 'limit=2&labels=a&labels=b'
+	is "$(walked) $PAGES" "${l[6]} ${l[4]} ${l[1]} 2" 'cursor walk with a labels filter'
+
+	req GET '/roles/customers?limit=2&labels=a' -H "$(bearer "$L_TOK")"
+	c=$(jb .pagination.cursor)
+	half=${c:0:$((${#c} / 2))}
+	cursor_rejected "$L_TOK" "limit=2&labels=a&cursor=$half" 'truncated cursor: 400 INVALID_CURSOR'
+	cursor_rejected "$L_TOK" "limit=2&labels=a&cursor=$(tamper "$c")" 'tampered cursor: 400 INVALID_CURSOR'
+	cursor_rejected "$L_TOK" "limit=2&labels=b&cursor=$c" 'cursor of another filter: 400 INVALID_CURSOR'
+	cursor_rejected "$L_TOK" "limit=2&cursor=$c" 'cursor without its filter: 400 INVALID_CURSOR'
+	cursor_rejected "$L_TOK" 'cursor=%21%21%21' 'garbage cursor: 400 INVALID_CURSOR'
+	cursor_rejected "$B_TOK" "limit=2&labels=a&cursor=$c" 'cursor of another partner: 400 INVALID_CURSOR'
+	req GET "/roles/customers?limit=2&labels=a&cursor=$c" -H "$(bearer "$L_TOK")"
+	is "$STATUS" 200 'control: the untouched cursor works'
+}
+
+# Flips one character in the middle of a cursor.
+tamper() { # CURSOR
+	local c=$1 i=$((${#1} / 2)) ch
+	ch=${c:i:1}
+	[ "$ch" = A ] && ch=B || ch=A
+	printf '%s' "${c:0:i}$ch${c:i+1}"
+}
+
+# ---- cursor walk while others insert ----------------------------------------------
+
+cases_walk_concurrent() {
+	local tok before after seen dups i inserter
+	client_add tok walker
+	must_token tok "$tok"
+	for i in $(seq 24); do
+		create "$tok" "$(uuid4)" LEGAL_ENTITY '["w"]'
+	done
+	walk "$tok" 'limit=100'
+	before=$(sort "$STATE/walk.ids")
+	[ "$(grep -c . <<<"$before")" = 24 ] || die "walk setup: $(grep -c . <<<"$before") of 24 customers"
+	(
+		for i in $(seq 30); do
+			curl -s --max-time 30 -o /dev/null -H "$(bearer "$tok")" "${JH[@]}" \
+				-d "$(body_of "$(uuid4)" NATURAL_PERSON '["w"]')" "$BASE/roles/customers"
+		done
+	) &
+	inserter=$!
+	WALK_PAUSE=0.05 walk "$tok" 'limit=5&labels=w'
+	wait "$inserter"
+	seen=$(cat "$STATE/walk.ids")
+	dups=$(sort <<<"$seen" | uniq -d | grep -c .)
+	after=$(comm -23 <(printf '%s\n' "$before") <(sort -u <<<"$seen") | grep -c .)
+	is "$WALK_OK $dups" "1 0" 'walk during inserts: every page 200, no duplicates'
+	is "$after" 0 'walk during inserts: every customer of the start seen exactly once'
+}
+
+# ---- PATCH ---------------------------------------------------------------------------
+
+patch() { # ID BODY [curl args...]
+	local id=$1 b=$2
+	shift 2
+	req PATCH "/roles/customers/$id" -H "$(bearer "$A_TOK")" "${JH[@]}" "$@" -d "$b"
+}
+
+# GET one into BODY; sets ETAG.
+get_one() { # ID
+	req GET "/roles/customers/$1" -H "$(bearer "$A_TOK")"
+	ETAG=$(hdr ETag)
+}
+
+cases_patch() {
+	local rq e0 m0 c0 e1 m1
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON '["x","y"]'
+	P1=$NEW_ID
+	get_one "$P1"
+	e0=$ETAG m0=$(jb .modifiedOn) c0=$(jb .createdOn)
+	patch "$P1" '{"labels":["n"]}'
+	expect_invalid Requestor-ID 'patch without Requestor-ID: 400 naming the header'
+	patch "$P1" '{"labels":["n"]}' -H 'Requestor-ID: 12345'
+	expect_invalid Requestor-ID 'patch with a malformed Requestor-ID: 400'
+	sleep 0.01
+	rq=$(uuid4)
+	PATCH_RQ=$rq
+	patch "$P1" '{"labels":["new","gold"]}' -H "Requestor-ID: $rq" -H 'X-Request-ID: it-patch-1'
+	is "$STATUS:$BODY" "202:" 'patch: 202 with no body'
+	is "$(hdr X-Request-ID)" it-patch-1 'patch: X-Request-ID on a 202'
+	get_one "$P1"
+	is "$(jb '.labels | join(",")')" "gold,new" 'patch: labels replaced, not merged'
+	e1=$ETAG m1=$(jb .modifiedOn)
+	isnt "$e1" "$e0" 'patch: ETag changed'
+	if [[ "$m1" > "$m0" ]] && [ "$(jb .createdOn)" = "$c0" ]; then
+		tap_result 1 'patch: modifiedOn moved forward, createdOn kept'
+	else
+		tap_result 0 'patch: modifiedOn moved forward, createdOn kept' "modifiedOn $m0 -> $m1" "$(last_response)"
+	fi
+	patch "$P1" '{"labels":["new","gold"]}' -H "Requestor-ID: $rq"
+	expect 202 'patch with the same set: 202'
+	get_one "$P1"
+	is "$ETAG $(jb .modifiedOn)" "$e1 $m1" 'patch with the same set: ETag and modifiedOn unchanged'
+	patch "$P1" '{}' -H "Requestor-ID: $rq"
+	expect 202 'patch {}: 202 no-op'
+	get_one "$P1"
+	is "$ETAG $(jb '.labels | join(",")')" "$e1 gold,new" 'patch {}: nothing changed'
+	patch "$P1" '{"labels":["z"],"entityType":"LEGAL_ENTITY"}' -H "Requestor-ID: $rq"
+	expect_invalid entityType 'patch of another field: 400'
+	patch "$P1" '{"labels":["d","d"]}' -H "Requestor-ID: $rq"
+	expect_invalid_under labels 'patch with duplicate labels: 400'
+	patch "$P1" '{"labels":' -H "Requestor-ID: $rq"
+	expect_error 400 BAD_REQUEST '' 'patch with malformed JSON: 400'
+	req PATCH "/roles/customers/$P1" -H "$(bearer "$A_TOK")" -H 'Content-Type: text/plain' \
+		-H "Requestor-ID: $rq" -d '{"labels":[]}'
+	expect_error 415 UNSUPPORTED_MEDIA_TYPE '' 'patch text/plain: 415'
+	patch "$P1" '{"labels":["stale"]}' -H "Requestor-ID: $rq" -H "If-Match: $e0"
+	expect_error 412 PRECONDITION_FAILED '' 'patch with a stale If-Match: 412'
+	get_one "$P1"
+	is "$ETAG $(jb '.labels | join(",")')" "$e1 gold,new" 'patch 412: nothing written'
+	patch "$P1" '{"labels":["fresh"]}' -H "Requestor-ID: $rq" -H "If-Match: $e1"
+	expect 202 'patch with the current If-Match: 202'
+	get_one "$P1"
+	is "$(jb '.labels | join(",")')" fresh 'patch with If-Match: written'
+	patch "$P1" '{"labels":[]}' -H "Requestor-ID: $rq"
+	get_one "$P1"
+	is "$STATUS $(jb '.labels | length')" "200 0" 'patch {"labels":[]} clears the labels'
+	patch "$(uuid4)" '{"labels":["a"]}' -H "Requestor-ID: $rq"
+	expect_error 404 NOT_FOUND CUSTOMER_NOT_FOUND 'patch of an unknown customer: 404'
+	patch not-a-uuid '{"labels":["a"]}' -H "Requestor-ID: $rq"
+	expect_error 400 BAD_REQUEST '' 'patch of a malformed id: 400'
+	req PATCH "/roles/customers/$P1" -H "$(bearer "$A_RO")" "${JH[@]}" -H "Requestor-ID: $rq" -d '{}'
+	is "$STATUS" 403 'patch with a read-only token: 403'
+}
+
+# ---- audit trail (read straight from the database) --------------------------------
+
+hex_of() { tr -d '-' <<<"$1"; }
+
+cases_audit() {
+	local row
+	row=$(db_query "SELECT LOWER(HEX(requestor_id)), request_id, labels_before, labels_after, client_id, action
+		FROM customer_audit WHERE customer_id = UNHEX('$(hex_of "$P1")') AND request_id = 'it-patch-1'" 2>&1)
+	is "$(cut -f1,2,5 <<<"$row")" "$(hex_of "$PATCH_RQ")	it-patch-1	$(jq -r .client_id <<<"$ACME")" \
+		'audit: the PATCH row records Requestor-ID, request id and OAuth client'
+	ok 'audit: labels before [x,y] and after [gold,new]' jq -e -s \
+		'(.[0] | sort) == ["x","y"] and (.[1] | sort) == ["gold","new"]' \
+		<<<"$(cut -f3 <<<"$row") $(cut -f4 <<<"$row")"
+	row=$(db_query "SELECT COUNT(*) FROM customer_audit WHERE customer_id = UNHEX('$(hex_of "$C1")')" 2>&1)
+	is "$row" 1 'audit: the create wrote one row'
+}
+
+# ---- tenancy ------------------------------------------------------------------------
+
+cases_isolation() {
+	local own
+	req GET "/roles/customers/$C1" -H "$(bearer "$B_TOK")"
+	expect_error 404 NOT_FOUND CUSTOMER_NOT_FOUND "other partner's customer: GET 404"
+	req PATCH "/roles/customers/$C1" -H "$(bearer "$B_TOK")" "${JH[@]}" -H "Requestor-ID: $(uuid4)" \
+		-d '{"labels":["mine"]}'
+	expect_error 404 NOT_FOUND CUSTOMER_NOT_FOUND "other partner's customer: PATCH 404"
+	req GET /roles/customers -H "$(bearer "$B_TOK")"
+	is "$STATUS $(jb '.data | length')" "200 0" 'other partner: empty list'
+	create "$B_TOK" "$E1" LEGAL_ENTITY
+	own=$NEW_ID
+	if [ "$STATUS" = 200 ] && [ -n "$own" ] && [ "$own" != "$C1" ]; then
+		tap_result 1 'other partner may give the same entity the role'
+	else
+		tap_result 0 'other partner may give the same entity the role' "$(last_response)"
+	fi
+	req GET "/roles/customers?entityId=$E1" -H "$(bearer "$B_TOK")"
+	is "$(ids | joined)" "$own" "other partner's entityId filter sees only its own"
+	get_one "$C1"
+	is "$(jb .entityType)" NATURAL_PERSON "first partner's customer untouched"
+}
+
+# ---- concurrent creates ------------------------------------------------------------
+
+cases_race() {
+	local e i codes pids=()
+	e=$(uuid4)
+	for i in $(seq 20); do
+		curl -s --max-time 30 -o /dev/null -w '%{http_code}\n' -H "$(bearer "$A_TOK")" "${JH[@]}" \
+			-d "$(body_of "$e" NATURAL_PERSON)" "$BASE/roles/customers" >"$STATE/race.$i" &
+		pids+=($!)
+	done
+	# Not a bare wait: the servers are children of this shell too.
+	wait "${pids[@]}"
+	codes=$(cat "$STATE"/race.* | sort | uniq -c | awk '{print $2 "x" $1}' | joined)
+	is "$codes" "200x1 409x19" '20 concurrent creates of one entity: one 200, nineteen 409'
+	req GET "/roles/customers?entityId=$e" -H "$(bearer "$A_TOK")"
+	is "$(jb '.data | length')" 1 'concurrent creates: one customer stored'
+}
+
+# ---- methods ---------------------------------------------------------------------------
+
+allow_has() { # METHOD...
+	local m a
+	a=$(hdr Allow)
+	for m in "$@"; do
+		[[ ",${a// /}," == *",$m,"* ]] || return 1
+	done
+}
+
+cases_methods() {
+	req DELETE "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	expect_error 405 METHOD_NOT_ALLOWED '' 'DELETE a customer: 405'
+	ok 'DELETE: Allow lists GET and PATCH' allow_has GET PATCH
+	req PUT /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '{}'
+	expect_error 405 METHOD_NOT_ALLOWED '' 'PUT the collection: 405'
+	ok 'PUT: Allow lists GET and POST' allow_has GET POST
+}
+
+# ---- operator status change ------------------------------------------------------------
+
+set_status() { # ID STATUS
+	admin customer set-status "$1" "$2" >>"$STATE/admin.log" 2>&1
+}
+
+cases_status() {
+	local etag
+	get_one "$C1"
+	etag=$ETAG
+	ok 'customers-admin customer set-status OFFBOARDING' set_status "$C1" OFFBOARDING
+	get_one "$C1"
+	is "$(jb .customerStatus)" OFFBOARDING 'set-status: customerStatus OFFBOARDING'
+	like "$(jb .cancellationDate)" "$TIME_RE" 'set-status: cancellationDate set'
+	isnt "$ETAG" "$etag" 'set-status: ETag changed'
+	req GET '/roles/customers?customerStatus=OFFBOARDING' -H "$(bearer "$A_TOK")"
+	is "$(ids | joined)" "$C1" 'filter customerStatus=OFFBOARDING finds it'
+	is "$(db_query "SELECT CONCAT(status_before, '>', status_after) FROM customer_audit
+		WHERE customer_id = UNHEX('$(hex_of "$C1")') AND action = 'status'" 2>&1)" \
+		'CREATED>OFFBOARDING' 'set-status: audited with the statuses before and after'
+}
+
+# ---- database outage -----------------------------------------------------------------
+
+api_and_health_ok() {
+	req GET /healthz
+	[ "$STATUS" = 200 ] || return 1
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	[ "$STATUS" = 200 ]
+}
+
+cases_outage() {
+	local i good=0
+	mariadb_stop
+	req GET /healthz
+	is "$STATUS" 503 'database down: /healthz 503'
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	expect_error 503 SERVICE_UNAVAILABLE '' 'database down: API 503 SERVICE_UNAVAILABLE'
+	like "$(hdr Retry-After)" '^[0-9]+$' 'database down: Retry-After'
+	req POST /oauth2/token -u "$(basic_of "$ACME")" -d grant_type=client_credentials
+	is "$STATUS" 503 'database down: token endpoint 503'
+	mariadb_start
+	ok 'database back: API answers again within 10 s' wait_until 100 api_and_health_ok
+	for i in $(seq 8); do
+		req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+		[ "$STATUS" = 200 ] && good=$((good + 1))
+	done
+	is "$good" 8 'database back: every worker serves again'
+}
+
+# The groups in their order.  CASES="create get" runs a subset; get, patch,
+# audit, isolation, methods, status and outage use what create made.
+ALL_CASES="ops token bearer create get list walk_concurrent patch audit isolation race methods status outage"
+
+run_cases() {
+	local globex
+	client_add ACME acme
+	client_add READER acme 'customers:read'
+	client_add globex globex
+	must_token A_TOK "$ACME"
+	must_token A_RO "$ACME" customers:read
+	must_token B_TOK "$globex"
+	local g
+	for g in ${CASES:-$ALL_CASES}; do
+		declare -F "cases_$g" >/dev/null || die "no case group '$g' (groups: $ALL_CASES)"
+		note "--- $g"
+		"cases_$g"
+	done
+}

@@ -1,0 +1,425 @@
+# shellcheck shell=bash
+# lib.sh: start and stop the whole stack (a private MariaDB, the
+# customers-fcgi worker pool on a unix socket, lighttpd in front of it), plus
+# the TAP and HTTP helpers the integration cases use.  Sourced by
+# tests/integration/run-lighttpd.sh and by scripts/serve.
+#
+# Everything of one stack lives in $STATE: database files, sockets, pid files,
+# logs, generated secrets and configuration.  The tests make $STATE with
+# mktemp -d; scripts/serve keeps it in var/.  Nothing listens on a fixed port
+# unless asked: the tests take a free one.
+#
+# Set before calling (defaults in parentheses):
+#   STATE    the state directory (required)
+#   SRCDIR   the source tree, for sql/ and conf/ (required)
+#   BINDIR   where customers-fcgi and customers-admin are ($SRCDIR/src)
+#   WORKERS  customers-fcgi worker processes (2)
+#   VALGRIND=1  run customers-fcgi under valgrind (logs: $STATE/valgrind.PID.log)
+#   DIE_STATUS  exit status of die (99, automake's "hard error")
+#
+# Processes are started in their own session (setsid), so a Ctrl-C on the
+# terminal reaches only the calling script, whose trap stops them in order.
+
+BINDIR=${BINDIR:-$SRCDIR/src}
+WORKERS=${WORKERS:-2}
+DB_NAME=customers
+DB_USER=customers
+
+# ---- messages ----------------------------------------------------------
+
+# A setup failure: the stack is unusable, so the run is a hard error, never
+# a pass.  In TAP mode "Bail out!" tells the driver why.
+die() {
+	if [ "${TAP_MODE:-0}" = 1 ]; then
+		printf 'Bail out! %s\n' "$*"
+	else
+		printf 'error: %s\n' "$*" >&2
+	fi
+	exit "${DIE_STATUS:-99}"
+}
+
+note() {
+	if [ "${TAP_MODE:-0}" = 1 ]; then
+		printf '# %s\n' "$*"
+	else
+		printf '%s\n' "$*" >&2
+	fi
+}
+
+# ---- processes -------------------------------------------------------
+
+# Retries CMD every 0.1 s for up to TENTHS tenths of a second.
+wait_until() {
+	local tenths=$1 i
+	shift
+	for ((i = 0; i < tenths; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+pid_alive() { # PIDFILE
+	[ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+pid_gone() { # PID
+	! kill -0 "$1" 2>/dev/null
+}
+
+# TERM the process of PIDFILE and wait up to TENTHS (300) for it to exit,
+# then KILL it.  The pid file goes either way.
+stop_pidfile() { # PIDFILE [TENTHS]
+	local pid
+	if pid_alive "$1"; then
+		pid=$(cat "$1")
+		kill -TERM "$pid" 2>/dev/null
+		if ! wait_until "${2:-300}" pid_gone "$pid"; then
+			note "pid $pid ($1) ignored SIGTERM; killing it"
+			kill -KILL "$pid" 2>/dev/null
+		fi
+		# Reap it when it is our child, so its exit is recorded.
+		wait "$pid" 2>/dev/null
+	fi
+	rm -f "$1"
+}
+
+# Starts CMD... in the background in its own session, stdout and stderr
+# appended to LOG, and records its pid in PIDFILE.
+spawn() { # PIDFILE LOG CMD...
+	local pidfile=$1 log=$2
+	shift 2
+	setsid "$@" </dev/null >>"$log" 2>&1 &
+	echo $! >"$pidfile"
+}
+
+# ---- ports and secrets -----------------------------------------------
+
+port_in_use() { # PORT
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on: the kernel's
+# choice through perl when present, else a random probe.  Another process
+# may still take it first; lighttpd_start retries with a new one.
+free_port() {
+	local p
+	if p=$(perl -MIO::Socket::INET -e \
+		'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)
+		   or exit 1; print $s->sockport' 2>/dev/null) && [ -n "$p" ]; then
+		echo "$p"
+		return 0
+	fi
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 30000))
+		port_in_use "$p" || {
+			echo "$p"
+			return 0
+		}
+	done
+	return 1
+}
+
+# Keeps a generated secret (64 hex characters, no newline) in FILE, made
+# once, so tokens and cursors stay valid across restarts of a kept $STATE.
+secret_file() { # FILE
+	[ -s "$1" ] && return 0
+	(umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1")
+}
+
+# ---- MariaDB ----------------------------------------------------------
+
+DB_SOCK() { echo "$STATE/mariadb.sock"; }
+
+mariadb_root() { # mariadb client arguments...
+	mariadb --no-defaults -S "$(DB_SOCK)" -uroot "$@"
+}
+
+mariadb_ping() {
+	mariadb-admin --no-defaults -S "$(DB_SOCK)" -uroot ping >/dev/null 2>&1
+}
+
+# Starts mariadbd on a socket in $STATE (no TCP), creating the data
+# directory on first use.  Small buffers: the tests hold a few hundred rows.
+mariadb_start() {
+	local user=()
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	if [ ! -d "$STATE/db/mysql" ]; then
+		mariadb-install-db --no-defaults --datadir="$STATE/db" "${user[@]}" \
+			--auth-root-authentication-method=normal --skip-test-db \
+			>"$STATE/mariadb-install.log" 2>&1 ||
+			die "mariadb-install-db failed; see $STATE/mariadb-install.log"
+	fi
+	spawn "$STATE/mariadb.pid" "$STATE/mariadb.log" mariadbd --no-defaults \
+		--datadir="$STATE/db" --socket="$(DB_SOCK)" --pid-file="$STATE/mariadbd.pid" \
+		"${user[@]}" --skip-networking --skip-name-resolve --performance-schema=OFF \
+		--innodb-buffer-pool-size="${DB_BUFFER_POOL:-64M}" --innodb-log-file-size=32M \
+		--max-connections=200 --log-error="$STATE/mariadb.log"
+	wait_until 600 mariadb_ping_or_dead ||
+		die "mariadbd did not start; see $STATE/mariadb.log"
+	pid_alive "$STATE/mariadb.pid" || die "mariadbd exited; see $STATE/mariadb.log"
+}
+
+# Stops waiting as soon as the server answers or its process is gone.
+mariadb_ping_or_dead() {
+	mariadb_ping || ! pid_alive "$STATE/mariadb.pid"
+}
+
+mariadb_stop() {
+	stop_pidfile "$STATE/mariadb.pid" 600
+}
+
+# The service's own account, with a generated password (kept in a file),
+# allowed to create and use its database only.
+mariadb_app_user() {
+	local pw
+	secret_file "$STATE/db-password"
+	pw=$(cat "$STATE/db-password")
+	mariadb_root -e "CREATE USER IF NOT EXISTS '$DB_USER'@'localhost';
+		ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$pw';
+		GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';" ||
+		die "cannot create the database user"
+}
+
+# Runs SQL against the service's database as root; tab-separated, no header.
+db_query() { # SQL
+	mariadb_root -B -N -D "$DB_NAME" -e "$1"
+}
+
+# ---- customers-fcgi ---------------------------------------------------
+
+APP_CONF() { echo "$STATE/customers.conf"; }
+APP_SOCK() { echo "$STATE/fcgi.sock"; }
+
+# Writes $STATE/customers.conf; secrets live in files beside it.
+app_conf_write() {
+	secret_file "$STATE/jwt-secret"
+	secret_file "$STATE/cursor-secret"
+	cat >"$(APP_CONF)" <<-CONF
+		# Generated by tests/integration/lib.sh (app_conf_write).
+		[server]
+		listen = $(APP_SOCK)
+		workers = $WORKERS
+		log_level = ${LOG_LEVEL:-info}
+
+		[database]
+		socket = $(DB_SOCK)
+		user = $DB_USER
+		password_file = db-password
+		name = $DB_NAME
+		connect_timeout = 2
+		retry_after = 1
+
+		[auth]
+		issuer = ${ISSUER:-customers-fcgi}
+		jwt_secret_file = jwt-secret
+		cursor_secret_file = cursor-secret
+	CONF
+}
+
+admin() { # customers-admin arguments...
+	"$BINDIR/customers-admin" -c "$(APP_CONF)" "$@"
+}
+
+app_migrate() {
+	admin migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1 ||
+		die "customers-admin migrate failed; see $STATE/admin.log"
+}
+
+# Starts the worker pool on $STATE/fcgi.sock; with VALGRIND=1 under
+# valgrind, which follows the forked workers into one log per process.
+app_start() {
+	local cmd=("$BINDIR/customers-fcgi" -c "$(APP_CONF)")
+	[ -x "$BINDIR/customers-fcgi" ] || die "$BINDIR/customers-fcgi is not built"
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		cmd=(valgrind --quiet --leak-check=full --show-leak-kinds=definite
+			--errors-for-leak-kinds=definite --num-callers=30
+			--log-file="$STATE/valgrind.%p.log" "${cmd[@]}")
+	fi
+	rm -f "$(APP_SOCK)"
+	spawn "$STATE/fcgi.pid" "$STATE/fcgi.log" "${cmd[@]}"
+	wait_until 600 app_socket_or_dead
+	[ -S "$(APP_SOCK)" ] || die "customers-fcgi did not listen; see $STATE/fcgi.log"
+}
+
+app_socket_or_dead() {
+	[ -S "$(APP_SOCK)" ] || ! pid_alive "$STATE/fcgi.pid"
+}
+
+# SIGTERM: the pool lets every worker finish its request, then exits 0.
+app_stop() {
+	stop_pidfile "$STATE/fcgi.pid" 300
+}
+
+# ---- lighttpd -----------------------------------------------------------
+
+LIGHTTPD_PORT=
+
+lighttpd_conf_write() { # PORT
+	sed -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$1|g" -e "s|@SOCKET@|$(APP_SOCK)|g" \
+		-e "s|@STATE@|$STATE|g" "$SRCDIR/conf/lighttpd.conf.in" >"$STATE/lighttpd.conf"
+	lighttpd -tt -f "$STATE/lighttpd.conf" >>"$STATE/lighttpd.log" 2>&1 ||
+		die "lighttpd rejects $STATE/lighttpd.conf; see $STATE/lighttpd.log"
+}
+
+lighttpd_answers() {
+	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$LIGHTTPD_PORT/healthz"
+}
+
+lighttpd_answers_or_dead() {
+	lighttpd_answers || ! pid_alive "$STATE/lighttpd.pid"
+}
+
+# Starts lighttpd on PORT, or on a free port (retried when another process
+# takes the port first).  Sets LIGHTTPD_PORT and BASE.
+lighttpd_start() { # [PORT]
+	local try
+	for try in 1 2 3 4 5; do
+		LIGHTTPD_PORT=${1:-$(free_port)} || die "no free port"
+		if [ -n "${1:-}" ] && port_in_use "$1"; then
+			die "port $1 is in use"
+		fi
+		lighttpd_conf_write "$LIGHTTPD_PORT"
+		spawn "$STATE/lighttpd.pid" "$STATE/lighttpd.log" \
+			lighttpd -D -f "$STATE/lighttpd.conf"
+		wait_until 100 lighttpd_answers_or_dead
+		if lighttpd_answers; then
+			BASE=http://127.0.0.1:$LIGHTTPD_PORT
+			return 0
+		fi
+		stop_pidfile "$STATE/lighttpd.pid" 50
+		[ -n "${1:-}" ] && break
+		note "lighttpd did not start on port $LIGHTTPD_PORT (try $try)"
+	done
+	die "lighttpd did not start; see $STATE/lighttpd.log and $STATE/lighttpd-error.log"
+}
+
+lighttpd_stop() {
+	stop_pidfile "$STATE/lighttpd.pid" 100
+}
+
+# ---- the whole stack ---------------------------------------------------
+
+# Starts MariaDB, prepares the database and starts the pool and lighttpd.
+stack_start() { # [PORT]
+	mariadb_start
+	mariadb_app_user
+	app_conf_write
+	app_migrate
+	app_start
+	lighttpd_start "${1:-}"
+}
+
+# Front to back, so no request reaches a stopped part.  Safe to call twice.
+stack_stop() {
+	lighttpd_stop
+	app_stop
+	mariadb_stop
+}
+
+# Prints the sanitizer and valgrind reports, and crashed workers (the
+# pool logs "killed by signal"), found in the logs; returns 1 when any.
+scan_logs() {
+	local f found=0
+	for f in "$STATE"/fcgi.log "$STATE"/admin.log "$STATE"/valgrind.*.log; do
+		[ -f "$f" ] || continue
+		if grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|killed by signal|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer)|definitely lost: [1-9]|Invalid (read|write|free)|uninitialised|Mismatched free|ERROR SUMMARY: [1-9]' "$f"; then
+			found=1
+			note "sanitizer or valgrind report in $f:"
+			sed -n '1,60p' "$f" | sed 's/^/#   /'
+		fi
+	done
+	return "$found"
+}
+
+# ---- TAP ---------------------------------------------------------------
+
+TAP_N=0
+TAP_FAILED=0
+
+# One test line; on failure the remaining arguments are diagnostics.
+tap_result() { # 0|1 NAME [DIAG...]
+	local pass=$1 name=$2
+	shift 2
+	TAP_N=$((TAP_N + 1))
+	if [ "$pass" = 1 ]; then
+		printf 'ok %d - %s\n' "$TAP_N" "$name"
+		return 0
+	fi
+	TAP_FAILED=$((TAP_FAILED + 1))
+	printf 'not ok %d - %s\n' "$TAP_N" "$name"
+	local d
+	for d in "$@"; do
+		printf '#   %s\n' "$d"
+	done
+	return 1
+}
+
+is() { # GOT WANT NAME
+	if [ "$1" = "$2" ]; then
+		tap_result 1 "$3"
+	else
+		tap_result 0 "$3" "expected: $2" "got:      $1" "$(last_response)"
+	fi
+}
+
+isnt() { # GOT UNWANTED NAME
+	if [ "$1" != "$2" ]; then
+		tap_result 1 "$3"
+	else
+		tap_result 0 "$3" "expected anything but: $2" "$(last_response)"
+	fi
+}
+
+like() { # GOT ERE NAME
+	if [[ $1 =~ $2 ]]; then
+		tap_result 1 "$3"
+	else
+		tap_result 0 "$3" "expected to match: $2" "got: $1" "$(last_response)"
+	fi
+}
+
+# Passes when CMD... exits 0; its output goes to stderr, away from the TAP stream.
+ok() { # NAME CMD...
+	local name=$1
+	shift
+	if "$@" >&2; then
+		tap_result 1 "$name"
+	else
+		tap_result 0 "$name" "failed: $*" "$(last_response)"
+	fi
+}
+
+tap_plan() {
+	printf '1..%d\n' "$TAP_N"
+}
+
+# ---- HTTP ------------------------------------------------------------------
+
+STATUS=
+BODY=
+
+# Sends one request through lighttpd: STATUS and BODY are set, the headers
+# kept for hdr.  Extra arguments go to curl.
+req() { # METHOD PATH [curl args...]
+	local method=$1 path=$2
+	shift 2
+	STATUS=$(curl -s --max-time 30 -X "$method" -D "$STATE/last.headers" \
+		-o "$STATE/last.body" -w '%{http_code}' "$@" "$BASE$path") || STATUS=000
+	BODY=$(cat "$STATE/last.body")
+	LAST_REQ="$method $path"
+}
+
+# The value of response header NAME (case-insensitive), without the CR.
+hdr() { # NAME
+	grep -i "^$1:" "$STATE/last.headers" | head -n1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'
+}
+
+jb() { # JQ-FILTER: applied to BODY, raw output
+	jq -r "$1" <<<"$BODY" 2>/dev/null
+}
+
+last_response() {
+	local b=${BODY:0:400}
+	printf '%s -> %s %s' "${LAST_REQ:-}" "$STATUS" "${b//$'\n'/ }"
+}
