@@ -5,6 +5,8 @@
  *   customers-admin [-c FILE] client add --partner NAME [--scopes "customers:read ..."]
  *   customers-admin [-c FILE] client disable CLIENT_ID
  *   customers-admin [-c FILE] customer set-status CUSTOMER_ID STATUS
+ *   customers-admin [-c FILE] seed --partner NAME --count N --labels L --per-customer K
+ *                                  [--seed S] [--ref-accounts R]
  *
  * Commands are rows of a const table (name, subcommand, handler, usage);
  * main() parses the global options, loads the service's own configuration
@@ -13,18 +15,22 @@
  * cause in the log lines before it), 2 usage error.  Only `client add`
  * prints to stdout, a JSON object a script can read.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "db_clients.h"
 #include "db_customers.h"
+#include "db_seed.h"
 #include "log.h"
 #include "model.h"
 #include "uuid.h"
@@ -55,6 +61,7 @@ static int cmd_migrate(struct admin *a, int argc, char **argv);
 static int cmd_client_add(struct admin *a, int argc, char **argv);
 static int cmd_client_disable(struct admin *a, int argc, char **argv);
 static int cmd_set_status(struct admin *a, int argc, char **argv);
+static int cmd_seed(struct admin *a, int argc, char **argv);
 
 static const struct command commands[] = {
         {"migrate", NULL, cmd_migrate, "migrate [--sql-dir DIR]"},
@@ -63,6 +70,9 @@ static const struct command commands[] = {
         {"client", "disable", cmd_client_disable, "client disable CLIENT_ID"},
         {"customer", "set-status", cmd_set_status,
          "customer set-status CUSTOMER_ID CREATED|ACTIVE|OFFBOARDING|OFFBOARDED"},
+        {"seed", NULL, cmd_seed,
+         "seed --partner NAME --count N --labels L --per-customer K [--seed S] "
+         "[--ref-accounts R]"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -76,6 +86,15 @@ static void usage(FILE *out)
 	        "\n  -c FILE  configuration (default: $CUSTOMERS_CONF, else %s)\n"
 	        "  --sql-dir defaults to $CUSTOMERS_SQL_DIR, else ./sql if it exists,\n"
 	        "           else the installed SQL directory\n"
+	        "  seed     bulk-loads N test customers for partner NAME (created if new):\n"
+	        "           created over the year before today 00:00 UTC, 70%% ACTIVE,\n"
+	        "           20%% CREATED, 7%% OFFBOARDING, 3%% OFFBOARDED, K distinct labels\n"
+	        "           each out of label-0..label-(L-1), zero-padded to one width\n"
+	        "           (L 50: label-00..label-49), R ref accounts (default 1, the\n"
+	        "           first PRIMARY).  A bulk load, not an API action: no audit records.\n"
+	        "           The same --seed S (default: random, printed) gives the same\n"
+	        "           entity ids, labels, statuses and times on the same day;\n"
+	        "           customer ids are always new\n"
 	        "\nexit status: 0 done, 1 failed, 2 usage error\n",
 	        DEFAULT_CONFIG);
 }
@@ -340,6 +359,154 @@ static int cmd_set_status(struct admin *a, int argc, char **argv)
 	uuid_format(&id, canonical);
 	fprintf(stderr, "customers-admin: customer %s: status %s (request %s)\n", canonical,
 	        argv[1], request_id);
+	return EXIT_OK;
+}
+
+/* ---- seed ---------------------------------------------------------------- */
+
+#define SEED_PROGRESS_STEP 100000
+
+/* Decimal digits only (no sign, no blanks), min..max.  0 or -1. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { SO_PARTNER, SO_COUNT, SO_LABELS, SO_PER, SO_SEED, SO_REFS, SO_N };
+
+static const char *const seed_opts[SO_N] = {
+        "--partner", "--count", "--labels", "--per-customer", "--seed", "--ref-accounts",
+};
+
+/* The numeric options and their ranges (seed_spec_error checks how they combine). */
+static const struct {
+	int opt;
+	uint64_t min, max;
+} seed_nums[] = {
+        {SO_COUNT, 1, SEED_COUNT_MAX}, {SO_LABELS, 1, SEED_LABELS_MAX}, {SO_PER, 0, LABELS_MAX},
+        {SO_SEED, 0, UINT64_MAX},      {SO_REFS, 0, REF_ACCOUNTS_MAX},
+};
+
+/* Collects the option values; all but --seed and --ref-accounts are required. */
+static int seed_collect(int argc, char **argv, const char *val[SO_N])
+{
+	for (int i = 0; i < argc; i++) {
+		int m = 0;
+
+		for (int o = 0; o < SO_N && m == 0; o++)
+			m = opt_value(argc, argv, &i, seed_opts[o], &val[o]);
+		if (m <= 0)
+			return usage_error(m < 0 ? "%s needs a value" : "seed: unexpected '%s'",
+			                   argv[i]);
+	}
+	for (int o = 0; o < SO_SEED; o++) {
+		if (!val[o])
+			return usage_error("seed: %s is required", seed_opts[o]);
+	}
+	return EXIT_OK;
+}
+
+static int seed_parse(int argc, char **argv, struct seed_spec *spec, int *random_seed)
+{
+	const char *val[SO_N] = {NULL};
+	uint64_t num[SO_N] = {[SO_REFS] = 1};
+	const char *why;
+	int rc = seed_collect(argc, argv, val);
+
+	if (rc != EXIT_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof(seed_nums) / sizeof(seed_nums[0]); i++) {
+		int o = seed_nums[i].opt;
+
+		if (val[o] && parse_u64(val[o], seed_nums[i].min, seed_nums[i].max, &num[o]))
+			return usage_error("seed: %s must be an integer %llu..%llu", seed_opts[o],
+			                   (unsigned long long)seed_nums[i].min,
+			                   (unsigned long long)seed_nums[i].max);
+	}
+	if (!partner_name_ok(val[SO_PARTNER]))
+		return usage_error("seed: partner name must be 1-%d bytes, no control characters",
+		                   PARTNER_NAME_MAX);
+	*spec = (struct seed_spec){
+	        .partner = val[SO_PARTNER],
+	        .count = num[SO_COUNT],
+	        .labels = (unsigned)num[SO_LABELS],
+	        .per_customer = (unsigned)num[SO_PER],
+	        .ref_accounts = (unsigned)num[SO_REFS],
+	        .seed = num[SO_SEED],
+	        /* the day, not the moment, so that a seed repeats its times all day */
+	        .end_ms = now_ms() / 86400000 * 86400000,
+	};
+	*random_seed = !val[SO_SEED];
+	why = seed_spec_error(spec);
+	return why ? usage_error("seed: %s", why) : EXIT_OK;
+}
+
+/* Customers committed, and how many of them the last progress line showed. */
+struct seed_report {
+	uint64_t done;
+	uint64_t shown;
+};
+
+static void seed_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct seed_report *rep = arg;
+
+	rep->done = done;
+	if (done / SEED_PROGRESS_STEP == rep->shown / SEED_PROGRESS_STEP || done == total)
+		return;
+	rep->shown = done;
+	fprintf(stderr, "seeded %llu/%llu\n", (unsigned long long)done, (unsigned long long)total);
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmd_seed(struct admin *a, int argc, char **argv)
+{
+	struct seed_spec spec;
+	struct seed_report rep = {0, 0};
+	int random_seed = 0;
+	double started;
+	int rc = seed_parse(argc, argv, &spec, &random_seed);
+
+	if (rc == EXIT_OK && random_seed &&
+	    RAND_bytes((unsigned char *)&spec.seed, sizeof(spec.seed)) != 1) {
+		fprintf(stderr, "customers-admin: no random bytes\n");
+		return EXIT_FAIL;
+	}
+	if (rc == EXIT_OK)
+		rc = admin_open(a);
+	if (rc != EXIT_OK)
+		return rc;
+	fprintf(stderr, "customers-admin: seed: --seed %llu\n", (unsigned long long)spec.seed);
+	started = seconds_now();
+	rc = db_seed(a->db, &spec, seed_progress, &rep, NULL);
+	if (rc == DB_CONFLICT) {
+		fprintf(stderr,
+		        "customers-admin: seed: partner '%s' has a seeded entity id already "
+		        "(the same --seed twice?); %llu customers were loaded\n",
+		        spec.partner, (unsigned long long)rep.done);
+		return EXIT_FAIL;
+	}
+	if (rc != DB_OK)
+		return fail("seed", rc);
+	fprintf(stderr, "seeded %llu customers for partner %s in %.1f s\n",
+	        (unsigned long long)spec.count, spec.partner, seconds_now() - started);
 	return EXIT_OK;
 }
 

@@ -1,0 +1,606 @@
+/*
+ * db_seed: the bulk load behind `customers-admin seed`.
+ *
+ * Customers are generated a transaction's worth at a time (a "chunk") into
+ * three row arrays, one per table, and sent with MariaDB's bulk execution:
+ * one prepared INSERT per table, executed per batch with STMT_ATTR_ARRAY_SIZE
+ * rows.  Binding is row-wise (STMT_ATTR_ROW_SIZE): each table's row is a
+ * struct holding its values inline, so a batch is one slice of one array
+ * and nothing needs a pointer per value, as column-wise binding of strings,
+ * blobs and times would.  Foreign keys are not checked while loading
+ * (parents go in first, in the same transaction); unique checks stay on,
+ * because a seed repeated for the same partner repeats its entity ids, and
+ * with them off InnoDB need not notice: measured, they cost nothing
+ * noticeable at a million customers.
+ *
+ * A chunk is generated before its transaction starts, so when db_tx()
+ * replays the transaction (deadlock, connection lost before COMMIT) it
+ * sends the same rows; the PRNG has then moved on only by what went into
+ * them.  The statements are our own, not slots of the cache: when a replay
+ * had to reconnect, the connection counter tells, and they are prepared
+ * again along with the session settings.
+ *
+ * All randomness but the customer ids comes from xoshiro256** seeded
+ * through splitmix64, drawn in a fixed order per customer, so a seed
+ * reproduces the data on any platform.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "db_seed.h"
+#include "log.h"
+#include "uuid.h"
+
+#define BATCH_ROWS 2000  /* customers per bulk execution */
+#define CHUNK_BATCHES 10 /* batches per transaction */
+#define CHUNK_ROWS (BATCH_ROWS * CHUNK_BATCHES)
+#define COLS_MAX 8
+#define SEED_IBAN_LEN 22 /* DE, 2 check digits, 8 bank code, 10 account */
+
+/* Same text as db_clients.c's, so whichever runs first leaves the slot right for the other. */
+static const char SQL_PARTNER_UPSERT[] =
+        "INSERT INTO partners (name) VALUES (?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)";
+
+static const char SQL_CUSTOMERS[] =
+        "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
+        " modified_at, cancellation_date, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
+
+static const char SQL_LABELS[] =
+        "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES (?, ?, ?)";
+
+static const char SQL_REFS[] =
+        "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic, bank_name,"
+        " owner_name, type) VALUES (?, ?, ?, 'COBADEFFXXX', 'Seed Bank', ?, ?)";
+
+/* ---- random numbers -------------------------------------------------------- */
+
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static void rng_init(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** (Blackman and Vigna). */
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform in [0, n), n > 0: draws below 2^64 mod n are rejected to avoid modulo bias. */
+static uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	uint64_t skip = (0 - n) % n;
+
+	for (;;) {
+		uint64_t x = rng_next(r);
+
+		if (x >= skip)
+			return x % n;
+	}
+}
+
+/* ---- generated values ------------------------------------------------------ */
+
+static const struct {
+	enum customer_status status;
+	unsigned percent;
+} status_mix[] = {
+        {STATUS_ACTIVE, 70},
+        {STATUS_CREATED, 20},
+        {STATUS_OFFBOARDING, 7},
+        {STATUS_OFFBOARDED, 3},
+};
+
+static enum customer_status status_pick(struct rng *r)
+{
+	unsigned x = (unsigned)rng_below(r, 100);
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(status_mix) / sizeof(status_mix[0]); i++) {
+		if (x < status_mix[i].percent)
+			break;
+		x -= status_mix[i].percent;
+	}
+	return status_mix[i].status;
+}
+
+/* A random (version 4) UUID. */
+static void entity_make(struct rng *r, unsigned char out[16])
+{
+	uint64_t hi = rng_next(r), lo = rng_next(r);
+
+	for (int i = 0; i < 8; i++) {
+		out[i] = (unsigned char)(hi >> (56 - 8 * i));
+		out[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
+	}
+	out[6] = (unsigned char)((out[6] & 0x0f) | 0x40);
+	out[8] = (unsigned char)((out[8] & 0x3f) | 0x80);
+}
+
+static unsigned mod97_digits(unsigned rem, const char *digits)
+{
+	for (; *digits; digits++)
+		rem = (rem * 10 + (unsigned)(*digits - '0')) % 97;
+	return rem;
+}
+
+/* A German IBAN with ISO 7064 check digits: BBAN + "DE00" as digits (D=13, E=14) mod 97. */
+static void iban_make(struct rng *r, char out[SEED_IBAN_LEN + 1])
+{
+	char bban[19];
+	unsigned long long bank = rng_below(r, UINT64_C(100000000));
+	unsigned long long account = rng_below(r, UINT64_C(10000000000));
+	unsigned rem;
+
+	snprintf(bban, sizeof(bban), "%08llu%010llu", bank, account);
+	rem = mod97_digits(mod97_digits(0, bban), "131400");
+	snprintf(out, SEED_IBAN_LEN + 1, "DE%02u%s", 98 - rem, bban);
+}
+
+/* k distinct indices below n in ascending order (Robert Floyd's sampling: k draws). */
+static void labels_pick(struct rng *r, unsigned n, unsigned k, unsigned *out)
+{
+	unsigned got = 0;
+
+	for (unsigned j = n - k; j < n; j++) {
+		unsigned t = (unsigned)rng_below(r, (uint64_t)j + 1);
+		unsigned i;
+
+		for (i = 0; i < got && out[i] != t; i++)
+			;
+		out[got] = i < got ? j : t; /* t taken: j is new, being above all earlier draws */
+		got++;
+	}
+	for (unsigned a = 1; a < k; a++) {
+		unsigned v = out[a], b = a;
+
+		for (; b > 0 && out[b - 1] > v; b--)
+			out[b] = out[b - 1];
+		out[b] = v;
+	}
+}
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+/* Row-wise bulk binding: values inline, each with its length (or indicator) beside it. */
+struct customer_row {
+	unsigned char id[16];
+	unsigned char entity[16];
+	unsigned long uuid_len; /* 16, for both */
+	uint32_t partner;
+	char type[16];
+	unsigned long type_len;
+	char status[16];
+	unsigned long status_len;
+	MYSQL_TIME created; /* also modified_at */
+	MYSQL_TIME cancel;
+	char cancel_ind;
+};
+
+struct label_row {
+	unsigned char customer[16];
+	unsigned long customer_len;
+	uint32_t partner;
+	char label[16];
+	unsigned long label_len;
+};
+
+struct ref_row {
+	unsigned char customer[16];
+	unsigned long customer_len;
+	unsigned char position;
+	char iban[SEED_IBAN_LEN + 1];
+	unsigned long iban_len;
+	char owner[32];
+	unsigned long owner_len;
+	char type[8];
+	unsigned long type_len;
+};
+
+static void text_set(char *dst, size_t cap, unsigned long *len, const char *src)
+{
+	int n = snprintf(dst, cap, "%s", src);
+
+	*len = n < 0 ? 0 : (unsigned long)n;
+}
+
+static MYSQL_BIND *bind_col(MYSQL_BIND *b, enum enum_field_types type, void *buf,
+                            unsigned long *len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = type;
+	b->buffer = buf;
+	b->length = len;
+	return b;
+}
+
+static void customer_bind(MYSQL_BIND *b, void *row)
+{
+	struct customer_row *c = row;
+
+	bind_col(&b[0], MYSQL_TYPE_BLOB, c->id, &c->uuid_len);
+	bind_col(&b[1], MYSQL_TYPE_LONG, &c->partner, NULL)->is_unsigned = 1;
+	bind_col(&b[2], MYSQL_TYPE_BLOB, c->entity, &c->uuid_len);
+	bind_col(&b[3], MYSQL_TYPE_STRING, c->type, &c->type_len);
+	bind_col(&b[4], MYSQL_TYPE_STRING, c->status, &c->status_len);
+	bind_col(&b[5], MYSQL_TYPE_DATETIME, &c->created, NULL);
+	bind_col(&b[6], MYSQL_TYPE_DATETIME, &c->created, NULL);
+	bind_col(&b[7], MYSQL_TYPE_DATETIME, &c->cancel, NULL)->u.indicator = &c->cancel_ind;
+}
+
+static void label_bind(MYSQL_BIND *b, void *row)
+{
+	struct label_row *l = row;
+
+	bind_col(&b[0], MYSQL_TYPE_BLOB, l->customer, &l->customer_len);
+	bind_col(&b[1], MYSQL_TYPE_LONG, &l->partner, NULL)->is_unsigned = 1;
+	bind_col(&b[2], MYSQL_TYPE_STRING, l->label, &l->label_len);
+}
+
+static void ref_bind(MYSQL_BIND *b, void *row)
+{
+	struct ref_row *a = row;
+
+	bind_col(&b[0], MYSQL_TYPE_BLOB, a->customer, &a->customer_len);
+	bind_col(&b[1], MYSQL_TYPE_TINY, &a->position, NULL)->is_unsigned = 1;
+	bind_col(&b[2], MYSQL_TYPE_STRING, a->iban, &a->iban_len);
+	bind_col(&b[3], MYSQL_TYPE_STRING, a->owner, &a->owner_len);
+	bind_col(&b[4], MYSQL_TYPE_STRING, a->type, &a->type_len);
+}
+
+enum { T_CUSTOMERS, T_LABELS, T_REFS, T_COUNT };
+
+static const struct table {
+	const char *sql;
+	size_t row_size;
+	void (*bind)(MYSQL_BIND *b, void *first_row);
+} tables[T_COUNT] = {
+        [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct customer_row), customer_bind},
+        [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
+        [T_REFS] = {SQL_REFS, sizeof(struct ref_row), ref_bind},
+};
+
+/* ---- the run ---------------------------------------------------------------- */
+
+struct seed_run {
+	const struct seed_spec *spec;
+	uint32_t partner;
+	int label_width; /* digits of the largest label number */
+	struct rng rng;
+	uint64_t done; /* customers committed */
+	size_t n;      /* customers in the current chunk */
+	void *rows[T_COUNT];
+	size_t per_customer[T_COUNT]; /* rows of each table per customer */
+	MYSQL_STMT *st[T_COUNT];
+	int conn_gen; /* db->connected_once when st were prepared */
+};
+
+const char *seed_spec_error(const struct seed_spec *s)
+{
+	if (!s->partner || !s->partner[0])
+		return "--partner NAME is required";
+	if (s->count < 1 || s->count > SEED_COUNT_MAX)
+		return "--count must be 1..100000000";
+	if (s->labels < 1 || s->labels > SEED_LABELS_MAX)
+		return "--labels must be 1..100000";
+	if (s->per_customer > LABELS_MAX || s->per_customer > s->labels)
+		return "--per-customer must be 0..16 and at most --labels";
+	if (s->ref_accounts > REF_ACCOUNTS_MAX)
+		return "--ref-accounts must be 0..10";
+	if (s->end_ms < SEED_SPAN_MS)
+		return "the time span starts before 1970";
+	return NULL;
+}
+
+/* created_at of customer g: evenly spaced, oldest first; exact in integers. */
+static int64_t created_ms(const struct seed_spec *s, uint64_t g)
+{
+	return s->end_ms - SEED_SPAN_MS + (int64_t)(g * (uint64_t)SEED_SPAN_MS / s->count);
+}
+
+static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16])
+{
+	unsigned k = r->spec->per_customer, pick[LABELS_MAX];
+	struct label_row *l;
+
+	if (k == 0)
+		return;
+	l = (struct label_row *)r->rows[T_LABELS] + i * k;
+	labels_pick(&r->rng, r->spec->labels, k, pick);
+	for (unsigned j = 0; j < k; j++, l++) {
+		int n = snprintf(l->label, sizeof(l->label), "label-%0*u", r->label_width, pick[j]);
+
+		l->label_len = n < 0 ? 0 : (unsigned long)n;
+		memcpy(l->customer, id, 16);
+		l->customer_len = 16;
+		l->partner = r->partner;
+	}
+}
+
+static void refs_fill(struct seed_run *r, size_t i, uint64_t g, const unsigned char id[16])
+{
+	unsigned k = r->spec->ref_accounts;
+	struct ref_row *a;
+
+	if (k == 0)
+		return;
+	a = (struct ref_row *)r->rows[T_REFS] + i * k;
+	for (unsigned j = 0; j < k; j++, a++) {
+		int n = snprintf(a->owner, sizeof(a->owner), "Owner %llu", (unsigned long long)g);
+
+		a->owner_len = n < 0 ? 0 : (unsigned long)n;
+		memcpy(a->customer, id, 16);
+		a->customer_len = 16;
+		a->position = (unsigned char)j;
+		iban_make(&r->rng, a->iban);
+		a->iban_len = SEED_IBAN_LEN;
+		text_set(a->type, sizeof(a->type), &a->type_len, j == 0 ? "PRIMARY" : "OTHER");
+	}
+}
+
+/* Offboarding customers were cancelled after creation, no later than the end of the span. */
+static void cancel_fill(struct seed_run *r, struct customer_row *c, enum customer_status status,
+                        int64_t created)
+{
+	uint64_t after;
+
+	if (status != STATUS_OFFBOARDING && status != STATUS_OFFBOARDED) {
+		c->cancel_ind = STMT_INDICATOR_NULL;
+		return;
+	}
+	after = 1 + rng_below(&r->rng, (uint64_t)(r->spec->end_ms - created));
+	db_ms_to_time(created + (int64_t)after, &c->cancel);
+	c->cancel_ind = STMT_INDICATOR_NONE;
+}
+
+/* Customer g of the load into chunk position i, with its labels and accounts. */
+static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
+{
+	struct customer_row *c = (struct customer_row *)r->rows[T_CUSTOMERS] + i;
+	int64_t ms = created_ms(r->spec, g);
+	enum customer_status status;
+	struct uuid id;
+
+	/* times grow by >= 315 ms, so the id generator never moves one to the next ms */
+	if (uuid_v7_at(ms, &id) || uuid_v7_ms(&id) != ms) {
+		log_error("seed: no UUIDv7 for %lld ms", (long long)ms);
+		return -1;
+	}
+	memcpy(c->id, id.b, 16);
+	c->uuid_len = 16;
+	c->partner = r->partner;
+	text_set(c->type, sizeof(c->type), &c->type_len,
+	         entity_type_name((enum entity_type)rng_below(&r->rng, 3)));
+	status = status_pick(&r->rng);
+	text_set(c->status, sizeof(c->status), &c->status_len, customer_status_name(status));
+	entity_make(&r->rng, c->entity);
+	db_ms_to_time(ms, &c->created);
+	cancel_fill(r, c, status, ms);
+	labels_fill(r, i, c->id);
+	refs_fill(r, i, g, c->id);
+	return 0;
+}
+
+static int chunk_fill(struct seed_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (customer_fill(r, i, r->done + i))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static void stmts_close(struct seed_run *r)
+{
+	/* statements of a closed connection were detached by mysql_close: this only frees them */
+	for (int t = 0; t < T_COUNT; t++) {
+		if (r->st[t])
+			mysql_stmt_close(r->st[t]);
+		r->st[t] = NULL;
+	}
+}
+
+static int stmt_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
+{
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+
+	if (!st)
+		return db_fail(db, mysql_errno(db->conn), mysql_error(db->conn), "mysql_stmt_init");
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
+
+		mysql_stmt_close(st);
+		return rc;
+	}
+	*out = st;
+	return DB_OK;
+}
+
+/* Session settings and statements for the current connection, unless it already has them. */
+static int stmts_ready(struct db *db, struct seed_run *r)
+{
+	int rc;
+
+	if (r->st[0] && r->conn_gen == db->connected_once)
+		return DB_OK;
+	stmts_close(r);
+	rc = db_query(db, "SET SESSION foreign_key_checks = 0");
+	for (int t = 0; t < T_COUNT && rc == DB_OK; t++)
+		rc = stmt_prepare(db, tables[t].sql, &r->st[t]);
+	if (rc == DB_OK)
+		r->conn_gen = db->connected_once;
+	return rc;
+}
+
+/* Restores the session (if it is still the loading one) and drops the statements. */
+static void stmts_release(struct db *db, struct seed_run *r)
+{
+	if (r->st[0] && db->conn && r->conn_gen == db->connected_once)
+		db_query(db, "SET SESSION foreign_key_checks = 1");
+	stmts_close(r);
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+/* Rows [first, first + n) of table t in one bulk execution. */
+static int table_exec(struct db *db, struct seed_run *r, int t, size_t first, size_t n)
+{
+	MYSQL_BIND b[COLS_MAX];
+	MYSQL_STMT *st = r->st[t];
+	unsigned int array_size = (unsigned int)n;
+	size_t row_size = tables[t].row_size;
+
+	tables[t].bind(b, (char *)r->rows[t] + first * row_size);
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &array_size) ||
+	    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &row_size) || mysql_stmt_bind_param(st, b))
+		return db_stmt_fail(db, st, "seed: bind");
+	if (mysql_stmt_execute(st))
+		return db_stmt_fail(db, st, "seed: bulk insert");
+	return DB_OK;
+}
+
+/* db_tx work: the current chunk, batch by batch; every table gets its rows of a batch. */
+static int chunk_run(struct db *db, void *arg)
+{
+	struct seed_run *r = arg;
+	int rc = stmts_ready(db, r);
+
+	for (size_t off = 0; off < r->n && rc == DB_OK; off += BATCH_ROWS) {
+		size_t n = r->n - off < BATCH_ROWS ? r->n - off : BATCH_ROWS;
+
+		for (int t = 0; t < T_COUNT && rc == DB_OK; t++) {
+			size_t k = r->per_customer[t];
+
+			if (k)
+				rc = table_exec(db, r, t, off * k, n * k);
+		}
+	}
+	return rc;
+}
+
+static int partner_run(struct db *db, void *arg)
+{
+	struct seed_run *r = arg;
+	struct db_params p;
+	MYSQL_STMT *st = NULL;
+	uint64_t id;
+	int rc;
+
+	db_params_init(&p);
+	db_param_cstr(&p, r->spec->partner);
+	rc = db_exec(db, SLOT_PARTNER_UPSERT, SQL_PARTNER_UPSERT, &p, &st);
+	if (rc != DB_OK)
+		return rc;
+	id = mysql_stmt_insert_id(st);
+	if (id == 0 || id > UINT32_MAX) {
+		log_error("seed: partner '%s' has id %llu", r->spec->partner,
+		          (unsigned long long)id);
+		return DB_ERROR;
+	}
+	r->partner = (uint32_t)id;
+	return DB_OK;
+}
+
+static int run_init(struct seed_run *r, const struct seed_spec *spec)
+{
+	memset(r, 0, sizeof(*r));
+	r->spec = spec;
+	rng_init(&r->rng, spec->seed);
+	r->label_width = snprintf(NULL, 0, "%u", spec->labels - 1);
+	r->per_customer[T_CUSTOMERS] = 1;
+	r->per_customer[T_LABELS] = spec->per_customer;
+	r->per_customer[T_REFS] = spec->ref_accounts;
+	for (int t = 0; t < T_COUNT; t++) {
+		size_t rows = CHUNK_ROWS * r->per_customer[t];
+
+		r->rows[t] = rows ? calloc(rows, tables[t].row_size) : NULL;
+		if (rows && !r->rows[t]) {
+			log_error("seed: out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void run_free(struct seed_run *r)
+{
+	for (int t = 0; t < T_COUNT; t++)
+		free(r->rows[t]);
+}
+
+static int load(struct db *db, struct seed_run *r, seed_progress_fn progress, void *arg)
+{
+	uint64_t total = r->spec->count;
+	int rc = DB_OK;
+
+	while (rc == DB_OK && r->done < total) {
+		r->n = total - r->done < CHUNK_ROWS ? (size_t)(total - r->done) : CHUNK_ROWS;
+		if (chunk_fill(r))
+			return DB_ERROR;
+		rc = db_tx(db, chunk_run, r);
+		if (rc != DB_OK)
+			break;
+		r->done += r->n;
+		if (progress)
+			progress(r->done, total, arg);
+	}
+	return rc;
+}
+
+int db_seed(struct db *db, const struct seed_spec *spec, seed_progress_fn progress, void *arg,
+            uint64_t *partner_id)
+{
+	struct seed_run r;
+	const char *why = seed_spec_error(spec);
+	int rc;
+
+	if (why) {
+		log_error("seed: %s", why);
+		return DB_ERROR;
+	}
+	if (run_init(&r, spec)) {
+		run_free(&r);
+		return DB_ERROR;
+	}
+	rc = db_tx(db, partner_run, &r);
+	if (rc == DB_OK) {
+		if (partner_id)
+			*partner_id = r.partner;
+		rc = load(db, &r, progress, arg);
+	}
+	stmts_release(db, &r);
+	run_free(&r);
+	return rc;
+}
