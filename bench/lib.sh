@@ -1,0 +1,336 @@
+# shellcheck shell=bash disable=SC2034  # the settings below are read by run and report.sh
+# lib.sh: the parts of bench/run that start the three services, seed them,
+# drive wrk and sum up.  Sourced by bench/run after
+# tests/integration/lib.sh, whose stack helpers (spawn, stop_pidfile,
+# app_*, lighttpd_*, admin, db_query) it reuses with $STATE pointing at the
+# part being started.
+#
+# Layout of the bench state directory $T:
+#   $T/                MariaDB (db/, mariadb.sock) and the product (customers.conf,
+#                      fcgi.sock, lighttpd.conf, logs): tests/integration/lib.sh's $STATE
+#   $T/floor/          the floor responder and its own lighttpd (same template)
+#   $T/peer/           the peer's PEER_STATE (env, pid file, log); its code in $T/peer-src
+#   $T/wrk/            every wrk output; $T/runs.tsv one line per measured run
+
+PARTNER=bench
+WRITE_PARTNER=bench-writes
+LABELS=50
+PER_CUSTOMER=3
+LIST_LABELS='labels=label-03&labels=label-17'
+LIST_STATUS='customerStatus=OFFBOARDED'
+PAGE_LIMIT=20
+DEPTH_WANTED=10000
+
+declare -A ROOT TOKEN WTOKEN BASIC WBASIC IDS CURSOR
+PRODUCT_REQUESTS=0
+
+# ---- MariaDB, with the peer's server settings ---------------------------
+
+# One server for both services (two databases), started like the peer's
+# run.sh starts its own: durable commits, 1 GiB buffer pool, 512 MiB redo log.
+bench_mariadb_start() {
+	local user=()
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	# Its own tmpdir: whoever cleans /tmp must not pull a temp table away mid-query.
+	mkdir -p "$STATE/dbtmp"
+	mariadb-install-db --no-defaults --datadir="$STATE/db" "${user[@]}" \
+		--auth-root-authentication-method=normal --skip-test-db \
+		>"$STATE/mariadb-install.log" 2>&1 ||
+		die "mariadb-install-db failed; see $STATE/mariadb-install.log"
+	spawn "$STATE/mariadb.pid" "$STATE/mariadb.log" mariadbd --no-defaults \
+		--datadir="$STATE/db" --socket="$(DB_SOCK)" --pid-file="$STATE/mariadbd.pid" \
+		"${user[@]}" --skip-networking --skip-name-resolve --max-connections=200 \
+		--performance-schema=OFF --innodb-buffer-pool-size="${DB_BUFFER_POOL:-1G}" \
+		--innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=1 \
+		--tmpdir="$STATE/dbtmp" --log-error="$STATE/mariadb.log"
+	wait_until 600 mariadb_ping_or_dead || die "mariadbd did not start; see $STATE/mariadb.log"
+	pid_alive "$STATE/mariadb.pid" || die "mariadbd exited; see $STATE/mariadb.log"
+}
+
+# The shipped lighttpd template without the access log: the peer logs no
+# requests either, and a log line per request would be measured on the
+# FastCGI side only.  Everything else is the template as shipped, for the
+# product and the floor alike (replaces tests/integration/lib.sh's version).
+lighttpd_conf_write() { # PORT
+	sed -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$1|g" -e "s|@SOCKET@|$(APP_SOCK)|g" \
+		-e "s|@STATE@|$STATE|g" -e '/^accesslog\./d' -e 's/, *"mod_accesslog"//' \
+		"$SRCDIR/conf/lighttpd.conf.in" >"$STATE/lighttpd.conf"
+	lighttpd -tt -f "$STATE/lighttpd.conf" >>"$STATE/lighttpd.log" 2>&1 ||
+		die "lighttpd rejects $STATE/lighttpd.conf; see $STATE/lighttpd.log"
+}
+
+# ---- the product ----------------------------------------------------------
+
+# Uses BINDIR when given, else binaries built in the tree, else builds a
+# copy of the tree under $T/build (autoreconf, configure, make).
+product_build() {
+	local b
+	for b in "${BINDIR:-}" "$SRCDIR/src" "$SRCDIR/build/src"; do
+		if [ -n "$b" ] && [ -x "$b/customers-fcgi" ] && [ -x "$b/customers-admin" ]; then
+			BINDIR=$b
+			return 0
+		fi
+	done
+	note "building customers-fcgi in $T/build (log: $T/build.log)"
+	mkdir -p "$T/build"
+	tar -C "$SRCDIR" --exclude=.git --exclude=build --exclude=var --exclude=node_modules \
+		-cf - . | tar -C "$T/build" -xf -
+	# --disable-werror: a new compiler's warning must not stop a benchmark;
+	# the code built is the same.
+	(cd "$T/build" && autoreconf -fi && ./configure --disable-werror && make -j"$(nproc)" \
+		src/customers-fcgi src/customers-admin) >"$T/build.log" 2>&1 ||
+		die "cannot build the product; see $T/build.log"
+	BINDIR=$T/build/src
+}
+
+product_start() {
+	mariadb_app_user
+	app_conf_write
+	app_migrate
+	app_start
+	lighttpd_start
+	ROOT[product]=$BASE
+}
+
+# True when customers-admin lists a seed command in its usage.
+admin_has_seed() {
+	"$BINDIR/customers-admin" --help 2>&1 | grep -Eq '^[[:space:]]+seed([[:space:]]|$)'
+}
+
+# Seeds partner $PARTNER with customers-admin seed (the peer's distribution).
+# Until that command exists, copies the peer's seeded rows instead (the same
+# distribution by construction, even the same ids) and says so in RESULTS.md.
+product_seed() {
+	if admin_has_seed; then
+		admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
+			--per-customer "$PER_CUSTOMER" --seed 1 >>"$STATE/admin.log" 2>&1 ||
+			die "customers-admin seed failed; see $STATE/admin.log"
+		# shellcheck disable=SC2016  # Markdown code, not a command
+		SEED_HOW='`customers-admin seed`'
+		return 0
+	fi
+	note "customers-admin has no seed command: copying the peer's rows"
+	mariadb_root -e "SET SESSION foreign_key_checks = 0, unique_checks = 0;
+		SET @dst = (SELECT id FROM customers.partners WHERE name = '$PARTNER');
+		SET @src = (SELECT id FROM customers_peer.partners WHERE name = '$PARTNER');
+		INSERT INTO customers.customers SELECT id, @dst, entity_id, entity_type, status,
+		  created_at, modified_at, cancellation_date, version
+		  FROM customers_peer.customers WHERE partner_id = @src;
+		INSERT INTO customers.customer_labels SELECT customer_id, @dst, label
+		  FROM customers_peer.customer_labels WHERE partner_id = @src;
+		INSERT INTO customers.customer_ref_accounts SELECT r.*
+		  FROM customers_peer.customer_ref_accounts r
+		  JOIN customers_peer.customers c ON c.id = r.customer_id WHERE c.partner_id = @src;" ||
+		die "cannot copy the peer's rows into the product's database"
+	SEED_HOW="a copy of the peer's rows (this customers-admin has no \`seed\` command yet)"
+}
+
+# Adds a client of PARTNER; prints the Basic credentials (base64 of id:secret).
+product_client() { # PARTNER
+	admin client add --partner "$1" 2>>"$STATE/admin.log" |
+		jq -rj '.client_id + ":" + .client_secret' | base64 -w0
+}
+
+# The pool's workers: the children of the master process.
+product_workers() {
+	local master
+	master=$(cat "$STATE/fcgi.pid")
+	cat /proc/"$master"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .
+}
+
+# "PID RSS_KB" for each worker, from /proc/PID/status.
+rss_sample() {
+	local pid
+	for pid in $(product_workers); do
+		printf '%s %s\n' "$pid" "$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
+	done
+}
+
+# ---- the peer -------------------------------------------------------------
+
+# A writable copy of the peer, started on our MariaDB with one worker per
+# core and its default pool, through its own run.sh.
+peer_start() {
+	local port
+	rm -rf "$T/peer-src"
+	cp -r "$PEER_SRC" "$T/peer-src"
+	chmod -R u+w "$T/peer-src"
+	rm -rf "$T/peer-src/node_modules"
+	port=$(free_port) || die "no free port"
+	PEER_STATE=$T/peer DB_SOCKET=$(DB_SOCK) DB_USER=root DB_PASSWORD='' WORKERS=$WORKERS \
+		PORT=$port "$T/peer-src/run.sh" >"$T/peer-run.log" 2>&1 ||
+		die "the peer did not start; see $T/peer-run.log and $T/peer/server.log"
+	ROOT[peer]=http://127.0.0.1:$port
+}
+
+peer_stop() {
+	[ -x "$T/peer-src/run.sh" ] && PEER_STATE=$T/peer "$T/peer-src/run.sh" --stop >/dev/null 2>&1
+	return 0
+}
+
+peer_admin() { # admin.js arguments...
+	(
+		# shellcheck disable=SC1091
+		. "$T/peer/env"
+		cd "$T/peer-src" && node admin.js "$@"
+	)
+}
+
+peer_client() { # PARTNER
+	peer_admin client-add --partner "$1" 2>>"$T/peer-admin.log" |
+		jq -rj '.client_id + ":" + .client_secret' | base64 -w0
+}
+
+peer_seed() {
+	peer_admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
+		--per-customer "$PER_CUSTOMER" >>"$T/peer-admin.log" 2>&1 ||
+		die "the peer's seed failed; see $T/peer-admin.log"
+}
+
+# ---- the floor ------------------------------------------------------------
+
+floor_build() {
+	mkdir -p "$T/bin"
+	# shellcheck disable=SC2046  # pkg-config prints several words on purpose
+	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra $(pkg-config --cflags fcgi libmariadb) \
+		"$BENCH_DIR/floor.c" -o "$T/bin/floor" $(pkg-config --libs fcgi libmariadb) \
+		>"$T/floor-build.log" 2>&1 || die "cannot build bench/floor.c; see $T/floor-build.log"
+}
+
+floor_socket_or_dead() {
+	[ -S "$STATE/fcgi.sock" ] || ! pid_alive "$STATE/fcgi.pid"
+}
+
+# The floor on $T/floor/fcgi.sock (the product's database, partner $PARTNER)
+# behind its own lighttpd made from the same template.
+floor_start() {
+	local partner_id pw
+	partner_id=$(db_query "SELECT id FROM partners WHERE name = '$PARTNER'")
+	pw=$(cat "$STATE/db-password")
+	local STATE=$T/floor
+	mkdir -p "$STATE"
+	spawn "$STATE/fcgi.pid" "$STATE/fcgi.log" env FLOOR_DB_PASSWORD="$pw" "$T/bin/floor" \
+		-l "$STATE/fcgi.sock" -w "$WORKERS" -S "$T/mariadb.sock" -u "$DB_USER" \
+		-d "$DB_NAME" -P "$partner_id"
+	wait_until 100 floor_socket_or_dead
+	[ -S "$STATE/fcgi.sock" ] || die "the floor did not listen; see $STATE/fcgi.log"
+	lighttpd_start
+	ROOT[floor]=$BASE
+}
+
+floor_stop() {
+	local STATE=$T/floor
+	lighttpd_stop
+	stop_pidfile "$STATE/fcgi.pid" 100
+}
+
+# ---- data for the scripts -------------------------------------------------
+
+# Up to 100,000 random ids of partner $PARTNER in DB, canonical text, one a line.
+export_ids() { # DB FILE
+	mariadb_root -B -N -D "$1" -e "SELECT LOWER(CONCAT_WS('-', LEFT(h, 8), SUBSTR(h, 9, 4),
+		  SUBSTR(h, 13, 4), SUBSTR(h, 17, 4), RIGHT(h, 12)))
+		FROM (SELECT HEX(id) AS h FROM customers
+		      WHERE partner_id = (SELECT id FROM partners WHERE name = '$PARTNER')
+		      ORDER BY RAND() LIMIT 100000) AS sample" >"$2" ||
+		die "cannot export the ids of $1"
+	[ -s "$2" ] || die "no customers in $1"
+}
+
+analyze() { # DB
+	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels, customer_ref_accounts' \
+		>/dev/null || die "ANALYZE TABLE failed in $1"
+}
+
+# A fresh access token for the client whose Basic credentials are given.
+token_for() { # ROOT_URL BASIC
+	curl -fsS -H "Authorization: Basic $2" -d grant_type=client_credentials "$1/oauth2/token" |
+		jq -re .access_token
+}
+
+tokens_refresh() {
+	local t
+	for t in product peer; do
+		TOKEN[$t]=$(token_for "${ROOT[$t]}" "${BASIC[$t]}") || die "no token from the $t"
+		WTOKEN[$t]=$(token_for "${ROOT[$t]}" "${WBASIC[$t]}") || die "no token from the $t"
+	done
+	TOKEN[floor]=${TOKEN[product]}
+}
+
+# ---- wrk ------------------------------------------------------------------
+
+# "RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS" from one wrk --latency output.
+wrk_parse() { # FILE
+	awk 'function ms(v) {
+		if (v ~ /us$/) return v / 1000
+		if (v ~ /ms$/) return v + 0
+		if (v ~ /m$/) return v * 60000
+		return v * 1000
+	}
+	/Requests\/sec:/ { rps = $2 }
+	$1 == "50%" { p50 = ms($2) }
+	$1 == "99%" { p99 = ms($2) }
+	/ requests in / { n = $1 }
+	/Non-2xx or 3xx responses:/ { bad = $NF }
+	/Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
+	END { printf "%.1f %.3f %.3f %d %d %d\n", rps, p50, p99, n, bad, err }' "$1"
+}
+
+# The URL, script, Authorization and script arguments of SCENARIO for TARGET.
+scenario_request() { # SCENARIO TARGET SALT
+	local b=${ROOT[$2]}
+	SCRIPT='' ARGS=() AUTH="Bearer ${TOKEN[$2]}"
+	case $1 in
+	get_one) URL=$b/roles/customers/ SCRIPT=get.lua ARGS=("${IDS[$2]}") ;;
+	list_first) URL=$b/roles/customers ;;
+	list_status) URL="$b/roles/customers?$LIST_STATUS" ;;
+	list_labels) URL="$b/roles/customers?$LIST_LABELS" ;;
+	list_deep) URL="$b/roles/customers?cursor=${CURSOR[$2]}" ;;
+	post) URL=$b/roles/customers SCRIPT=create.lua ARGS=("$3") AUTH="Bearer ${WTOKEN[$2]}" ;;
+	patch) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}") ;;
+	token) URL=$b/oauth2/token SCRIPT=token.lua AUTH="Basic ${BASIC[$2]}" ;;
+	*) die "unknown scenario $1" ;;
+	esac
+}
+
+WRK_SALT=0
+
+# One wrk run; REP "warm" is not recorded.  Requests sent to the product
+# are counted for the memory figures.
+bench_wrk() { # SCENARIO TARGET CONNS REP SECONDS
+	local out=$T/wrk/$1.$2.$3.$4.txt threads=$WORKERS fields
+	WRK_SALT=$((WRK_SALT + 1))
+	scenario_request "$1" "$2" "$WRK_SALT"
+	[ "$3" -lt "$threads" ] && threads=$3
+	wrk -t"$threads" -c"$3" -d"$5s" --timeout 10s --latency -H "Authorization: $AUTH" \
+		${SCRIPT:+-s "$BENCH_DIR/$SCRIPT"} "$URL" ${ARGS[@]+-- "${ARGS[@]}"} >"$out" 2>&1 ||
+		die "wrk failed; see $out"
+	fields=$(wrk_parse "$out")
+	[ "$2" = product ] && PRODUCT_REQUESTS=$((PRODUCT_REQUESTS + $(cut -d' ' -f4 <<<"$fields")))
+	[ "$4" = warm ] || printf '%s %s %s %s %s\n' "$1" "$2" "$3" "$4" "$fields" >>"$T/runs.tsv"
+	printf '  %-12s %-8s c=%-4s %-5s %s\n' "$1" "$2" "$3" "$4" "$fields" >&2
+}
+
+# Per SCENARIO TARGET CONNS: the medians of req/s, p50 and p99, the spread
+# of req/s (sample stdev / median), the non-2xx and socket errors, the runs.
+summarize() { # < runs.tsv > summary
+	sort -k1,1 -k2,2 -k3,3n -k4,4 | awk '
+	function median(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function flush(   m, s, i, mean) {
+		if (n == 0) return
+		m = median(r, n)
+		for (i = 1; i <= n; i++) mean += rr[i] / n
+		for (i = 1; i <= n; i++) s += (rr[i] - mean) ^ 2
+		s = n > 1 ? sqrt(s / (n - 1)) : 0
+		printf "%s %.1f %.3f %.3f %.3f %d %d\n", key, m, median(p, n), median(q, n),
+			(m > 0 ? s / m : 0), bad, n
+		n = 0; bad = 0
+	}
+	{ k = $1 " " $2 " " $3; if (k != key) { flush(); key = k }
+	  n++; r[n] = $5; rr[n] = $5; p[n] = $6; q[n] = $7; bad += $9 + $10 }
+	END { flush() }'
+}
