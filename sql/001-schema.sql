@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS oauth_clients (
 -- (InnoDB appends the primary key anyway) so that every filter walks an
 -- index range already in id order: no filesort, LIMIT stops early.
 -- version feeds the ETag and grows with every change.
+-- labels_text and ref_accounts_text are read copies of the customer's rows in
+-- customer_labels and customer_ref_accounts (fields joined by 0x1F, records
+-- by 0x1E, which valid text cannot contain), written in the same transaction
+-- as those rows.  They make a read one index lookup: per-row GROUP_CONCAT
+-- subqueries made MariaDB build an on-disk temporary table for every row
+-- read (a GROUP_CONCAT longer than 512 bytes is a BLOB).  The join tables
+-- stay the source for filtering and integrity.
 CREATE TABLE IF NOT EXISTS customers (
   id                BINARY(16)   NOT NULL,
   partner_id        INT UNSIGNED NOT NULL,
@@ -52,6 +59,8 @@ CREATE TABLE IF NOT EXISTS customers (
   modified_at       DATETIME(3)  NOT NULL,
   cancellation_date DATETIME(3)  NULL,
   version           INT UNSIGNED NOT NULL DEFAULT 1,
+  labels_text       VARBINARY(4111)  NOT NULL DEFAULT '',
+  ref_accounts_text VARBINARY(20960) NOT NULL DEFAULT '',
   PRIMARY KEY (id),
   UNIQUE KEY uk_customers_partner_entity (partner_id, entity_id),
   KEY idx_customers_partner_id (partner_id, id),

@@ -1,12 +1,13 @@
 /*
  * db_customers: customers, labels, reference accounts and the audit trail.
  *
- * A customer is read in one round trip: its labels and ref accounts come
- * back from correlated subqueries as GROUP_CONCAT strings split by the
- * ASCII unit (0x1F) and record (0x1E) separators, which validation keeps
- * out of every label, name and code.  They land directly in the row's
- * buffer and are cut into NUL-terminated strings in place; labels arrive
- * sorted because utf8mb4_bin orders by code point, i.e. by UTF-8 bytes.
+ * A customer is read in one index lookup: its labels and ref accounts come
+ * from read copies on the customer row (labels_text, ref_accounts_text),
+ * strings joined by the ASCII unit (0x1F) and record (0x1E) separators,
+ * which validation keeps out of every label, name and code.  Writers render
+ * them in the same transaction as the join-table rows (db_labels_text,
+ * db_refs_text); readers cut them into NUL-terminated strings in place in
+ * the row's buffer.  Labels are stored sorted in byte order.
  *
  * The list is a keyset walk newest first: `id < after`, where "no cursor"
  * is sixteen 0xFF bytes so one statement serves both cases.  Each filter
@@ -38,16 +39,9 @@
 #define LIST_SQL_MAX 4096
 #define INSERT_SQL_MAX 1024
 
-#define LABELS_CONCAT                                                                              \
-	"(SELECT GROUP_CONCAT(l.label ORDER BY l.label SEPARATOR 0x1F)"                            \
-	" FROM customer_labels l WHERE l.customer_id = c.id)"
-
 #define CUSTOMER_COLS                                                                              \
 	"c.id, c.entity_id, c.entity_type, c.status, c.created_at, c.modified_at,"                 \
-	" c.cancellation_date, c.version, " LABELS_CONCAT ","                                      \
-	" (SELECT GROUP_CONCAT(CONCAT_WS(0x1F, r.iban, IFNULL(r.bic, ''),"                         \
-	" IFNULL(r.bank_name, ''), r.owner_name, r.type) ORDER BY r.position SEPARATOR 0x1E)"      \
-	" FROM customer_ref_accounts r WHERE r.customer_id = c.id)"
+	" c.cancellation_date, c.version, c.labels_text, c.ref_accounts_text"
 
 static const char SQL_GET[] =
         "SELECT " CUSTOMER_COLS " FROM customers c WHERE c.id = ? AND c.partner_id = ?";
@@ -57,15 +51,17 @@ static const char SQL_EXISTING[] =
 
 static const char SQL_INSERT[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
-        " modified_at, version) VALUES (?, ?, ?, ?, 'CREATED', ?, ?, 1)";
+        " modified_at, version, labels_text, ref_accounts_text)"
+        " VALUES (?, ?, ?, ?, 'CREATED', ?, ?, 1, ?, ?)";
 
 /* partner 0 (the admin tool) may lock any partner's customer. */
 static const char SQL_LOCK[] =
-        "SELECT c.partner_id, c.version, c.status, c.cancellation_date, " LABELS_CONCAT
+        "SELECT c.partner_id, c.version, c.status, c.cancellation_date, c.labels_text"
         " FROM customers c WHERE c.id = ? AND (c.partner_id = ? OR ? = 0) FOR UPDATE";
 
 static const char SQL_TOUCH[] =
-        "UPDATE customers SET modified_at = ?, version = version + 1 WHERE id = ?";
+        "UPDATE customers SET labels_text = ?, modified_at = ?, version = version + 1"
+        " WHERE id = ?";
 
 static const char SQL_STATUS[] =
         "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
@@ -145,6 +141,56 @@ static int split_refs(char *s, size_t len, struct customer_row *row)
 			return -1;
 	}
 	return 0;
+}
+
+/* Appends len bytes and a separator (none before the first part); -1 when full. */
+static int join_part(char *out, size_t cap, size_t *at, char sep, const char *s, size_t len)
+{
+	size_t need = len + (*at ? 1 : 0);
+
+	if (need >= cap - *at)
+		return -1;
+	if (*at)
+		out[(*at)++] = sep;
+	memcpy(out + *at, s, len);
+	*at += len;
+	out[*at] = '\0';
+	return 0;
+}
+
+long db_labels_text(const struct label_set *set, char *out, size_t cap)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < set->n; i++)
+		if (join_part(out, cap, &at, SEP_UNIT, set->v[i], set->len[i]))
+			return -1;
+	return (long)at;
+}
+
+static int ref_text(const struct ref_account *r, char *out, size_t cap, size_t *at)
+{
+	const char *f[REF_FIELDS] = {r->iban, r->bic ? r->bic : "",
+	                             r->bank_name ? r->bank_name : "", r->owner_name,
+	                             r->primary ? "PRIMARY" : "OTHER"};
+
+	/* A record's first field follows the record separator, the others the unit one. */
+	for (size_t i = 0; i < REF_FIELDS; i++)
+		if (join_part(out, cap, at, i ? SEP_UNIT : SEP_RECORD, f[i], strlen(f[i])))
+			return -1;
+	return 0;
+}
+
+long db_refs_text(const struct ref_account *refs, size_t n, char *out, size_t cap)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (ref_text(&refs[i], out, cap, &at))
+			return -1;
+	return (long)at;
 }
 
 /* ---- customer rows ------------------------------------------------------- */
@@ -535,8 +581,15 @@ struct create_work {
 
 static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
 {
+	char labels[ROW_LABELS_CAP], refs[CUSTOMER_ROW_BUF - ROW_LABELS_CAP];
+	long nl = db_labels_text(&w->c->labels, labels, sizeof(labels));
+	long nr = db_refs_text(w->c->ref, w->c->nref, refs, sizeof(refs));
 	struct db_params p;
 
+	if (nl < 0 || nr < 0) {
+		log_error("create: labels or ref accounts too long for their read copy");
+		return DB_ERROR;
+	}
 	db_params_init(&p);
 	db_param_uuid(&p, w->id);
 	db_param_u64(&p, w->who->partner_id);
@@ -544,6 +597,8 @@ static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
 	db_param_cstr(&p, entity_type_name(w->c->entity_type));
 	db_param_ms(&p, ms);
 	db_param_ms(&p, ms);
+	db_param_str(&p, labels, (size_t)nl);
+	db_param_str(&p, refs, (size_t)nr);
 	return db_exec(db, SLOT_CUSTOMER_INSERT, SQL_INSERT, &p, NULL);
 }
 
@@ -657,11 +712,17 @@ static int lock_customer(struct db *db, const struct uuid *id, uint64_t partner_
 	return rc;
 }
 
-static int touch_customer(struct db *db, const struct uuid *id, int64_t ms)
+static int touch_customer(struct db *db, const struct uuid *id, const struct label_set *labels,
+                          int64_t ms)
 {
+	char text[ROW_LABELS_CAP];
+	long n = db_labels_text(labels, text, sizeof(text));
 	struct db_params p;
 
+	if (n < 0)
+		return DB_ERROR;
 	db_params_init(&p);
+	db_param_str(&p, text, (size_t)n);
 	db_param_ms(&p, ms);
 	db_param_uuid(&p, id);
 	return db_exec(db, SLOT_CUSTOMER_TOUCH, SQL_TOUCH, &p, NULL);
@@ -679,7 +740,7 @@ static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid 
 	if (rc == DB_OK)
 		rc = insert_labels(db, partner_id, id, labels);
 	if (rc == DB_OK)
-		rc = touch_customer(db, id, ms);
+		rc = touch_customer(db, id, labels, ms);
 	return rc;
 }
 

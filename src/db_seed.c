@@ -36,7 +36,9 @@
 #define BATCH_ROWS 2000  /* customers per bulk execution */
 #define CHUNK_BATCHES 10 /* batches per transaction */
 #define CHUNK_ROWS (BATCH_ROWS * CHUNK_BATCHES)
-#define COLS_MAX 8
+#define COLS_MAX 10
+#define SEED_BIC "COBADEFFXXX"
+#define SEED_BANK "Seed Bank"
 #define SEED_IBAN_LEN 22 /* DE, 2 check digits, 8 bank code, 10 account */
 
 /* Same text as db_clients.c's, so whichever runs first leaves the slot right for the other. */
@@ -45,14 +47,15 @@ static const char SQL_PARTNER_UPSERT[] =
 
 static const char SQL_CUSTOMERS[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
-        " modified_at, cancellation_date, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
+        " modified_at, cancellation_date, version, labels_text, ref_accounts_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
 static const char SQL_LABELS[] =
         "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES (?, ?, ?)";
 
 static const char SQL_REFS[] =
         "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic, bank_name,"
-        " owner_name, type) VALUES (?, ?, ?, 'COBADEFFXXX', 'Seed Bank', ?, ?)";
+        " owner_name, type) VALUES (?, ?, ?, '" SEED_BIC "', '" SEED_BANK "', ?, ?)";
 
 /* ---- random numbers -------------------------------------------------------- */
 
@@ -205,6 +208,11 @@ struct customer_row {
 	MYSQL_TIME created; /* also modified_at */
 	MYSQL_TIME cancel;
 	char cancel_ind;
+	/* the read copies of labels and accounts (db_labels_text, db_refs_text) */
+	char labels_text[LABELS_MAX * 24];
+	unsigned long labels_text_len;
+	char refs_text[REF_ACCOUNTS_MAX * 96];
+	unsigned long refs_text_len;
 };
 
 struct label_row {
@@ -256,6 +264,8 @@ static void customer_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[5], MYSQL_TYPE_DATETIME, &c->created, NULL);
 	bind_col(&b[6], MYSQL_TYPE_DATETIME, &c->created, NULL);
 	bind_col(&b[7], MYSQL_TYPE_DATETIME, &c->cancel, NULL)->u.indicator = &c->cancel_ind;
+	bind_col(&b[8], MYSQL_TYPE_BLOB, c->labels_text, &c->labels_text_len);
+	bind_col(&b[9], MYSQL_TYPE_BLOB, c->refs_text, &c->refs_text_len);
 }
 
 static void label_bind(MYSQL_BIND *b, void *row)
@@ -383,6 +393,31 @@ static void cancel_fill(struct seed_run *r, struct customer_row *c, enum custome
 	c->cancel_ind = STMT_INDICATOR_NONE;
 }
 
+/* The customer's read copies, from the label and account rows just filled. */
+static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c)
+{
+	const struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * r->spec->per_customer;
+	const struct ref_row *a = (struct ref_row *)r->rows[T_REFS] + i * r->spec->ref_accounts;
+	struct label_set set = {.n = r->spec->per_customer};
+	struct ref_account refs[REF_ACCOUNTS_MAX];
+	long nl, nr;
+
+	for (size_t j = 0; j < set.n; j++) {
+		set.v[j] = l[j].label;
+		set.len[j] = l[j].label_len;
+	}
+	for (size_t j = 0; j < r->spec->ref_accounts; j++)
+		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner,
+		                               j == 0};
+	nl = db_labels_text(&set, c->labels_text, sizeof(c->labels_text));
+	nr = db_refs_text(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
+	if (nl < 0 || nr < 0)
+		return -1;
+	c->labels_text_len = (unsigned long)nl;
+	c->refs_text_len = (unsigned long)nr;
+	return 0;
+}
+
 /* Customer g of the load into chunk position i, with its labels and accounts. */
 static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 {
@@ -408,7 +443,7 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	cancel_fill(r, c, status, ms);
 	labels_fill(r, i, c->id);
 	refs_fill(r, i, g, c->id);
-	return 0;
+	return read_copies_fill(r, i, c);
 }
 
 static int chunk_fill(struct seed_run *r)
