@@ -15,6 +15,8 @@
 #include "handlers.h"
 #include "response.h"
 #include "router.h"
+#include "token_cache.h"
+#include "uuid.h"
 
 enum path_kind { PATH_TOKEN, PATH_CUSTOMERS, PATH_CUSTOMER, PATH_HEALTHZ, PATH_METRICS, PATH_NONE };
 
@@ -102,6 +104,17 @@ static const char *authorization_header(const struct request *r)
 	return h ? h : request_param(r, "REDIRECT_HTTP_AUTHORIZATION");
 }
 
+/* Verifies a token, or finds it among those this worker verified before. 0 or -1. */
+static int verify_token(const struct request *r, const char *token, struct token_claims *claims)
+{
+	if (token_cache_get(token, now_ms() / 1000, claims))
+		return 0;
+	if (token_verify(r->cfg, token, claims) < 0)
+		return -1;
+	token_cache_put(token, claims);
+	return 0;
+}
+
 /* 0 when the bearer token grants `scope`; else -1 with r->err set. */
 static int authenticate(struct request *r, unsigned scope)
 {
@@ -110,7 +123,7 @@ static int authenticate(struct request *r, unsigned scope)
 	struct client_row client;
 	int rc;
 
-	if (!token || token_verify(r->cfg, token, &claims) < 0)
+	if (!token || verify_token(r, token, &claims) < 0)
 		goto invalid;
 	rc = db_client_get(r->db, claims.client_id, &client);
 	if (rc == DB_NOT_FOUND || (rc == DB_OK && client.disabled))
