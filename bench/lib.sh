@@ -84,6 +84,7 @@ product_build() {
 }
 
 product_start() {
+	local WORKERS=$FCGI_WORKERS # read by app_conf_write
 	mariadb_app_user
 	app_conf_write
 	app_migrate
@@ -92,37 +93,11 @@ product_start() {
 	ROOT[product]=$BASE
 }
 
-# True when customers-admin lists a seed command in its usage.
-admin_has_seed() {
-	"$BINDIR/customers-admin" --help 2>&1 | grep -Eq '^[[:space:]]+seed([[:space:]]|$)'
-}
-
 # Seeds partner $PARTNER with customers-admin seed (the peer's distribution).
-# Until that command exists, copies the peer's seeded rows instead (the same
-# distribution by construction, even the same ids) and says so in RESULTS.md.
 product_seed() {
-	if admin_has_seed; then
-		admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
-			--per-customer "$PER_CUSTOMER" --seed 1 >>"$STATE/admin.log" 2>&1 ||
-			die "customers-admin seed failed; see $STATE/admin.log"
-		# shellcheck disable=SC2016  # Markdown code, not a command
-		SEED_HOW='`customers-admin seed`'
-		return 0
-	fi
-	note "customers-admin has no seed command: copying the peer's rows"
-	mariadb_root -e "SET SESSION foreign_key_checks = 0, unique_checks = 0;
-		SET @dst = (SELECT id FROM customers.partners WHERE name = '$PARTNER');
-		SET @src = (SELECT id FROM customers_peer.partners WHERE name = '$PARTNER');
-		INSERT INTO customers.customers SELECT id, @dst, entity_id, entity_type, status,
-		  created_at, modified_at, cancellation_date, version
-		  FROM customers_peer.customers WHERE partner_id = @src;
-		INSERT INTO customers.customer_labels SELECT customer_id, @dst, label
-		  FROM customers_peer.customer_labels WHERE partner_id = @src;
-		INSERT INTO customers.customer_ref_accounts SELECT r.*
-		  FROM customers_peer.customer_ref_accounts r
-		  JOIN customers_peer.customers c ON c.id = r.customer_id WHERE c.partner_id = @src;" ||
-		die "cannot copy the peer's rows into the product's database"
-	SEED_HOW="a copy of the peer's rows (this customers-admin has no \`seed\` command yet)"
+	admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
+		--per-customer "$PER_CUSTOMER" --seed 1 >>"$STATE/admin.log" 2>&1 ||
+		die "customers-admin seed failed; see $STATE/admin.log"
 }
 
 # Adds a client of PARTNER; prints the Basic credentials (base64 of id:secret).
@@ -210,7 +185,7 @@ floor_start() {
 	local STATE=$T/floor
 	mkdir -p "$STATE"
 	spawn "$STATE/fcgi.pid" "$STATE/fcgi.log" env FLOOR_DB_PASSWORD="$pw" "$T/bin/floor" \
-		-l "$STATE/fcgi.sock" -w "$WORKERS" -S "$T/mariadb.sock" -u "$DB_USER" \
+		-l "$STATE/fcgi.sock" -w "$FCGI_WORKERS" -S "$T/mariadb.sock" -u "$DB_USER" \
 		-d "$DB_NAME" -P "$partner_id"
 	wait_until 100 floor_socket_or_dead
 	[ -S "$STATE/fcgi.sock" ] || die "the floor did not listen; see $STATE/fcgi.log"

@@ -175,7 +175,7 @@ memory_verdict() {
 
 memory_section() {
 	local pid a b
-	echo "RSS of each product worker (VmRSS from /proc/PID/status) after $MEM_EARLY_REQUESTS requests to the product and at the end of the run, after $MEM_LATE_REQUESTS (all scenarios$([ "$SOAK" = 0 ] || echo ", then a GET-one soak"), ${WORKERS} workers sharing them)."
+	echo "RSS of each product worker (VmRSS from /proc/PID/status) after $MEM_EARLY_REQUESTS requests to the product and at the end of the run, after $MEM_LATE_REQUESTS (all scenarios$([ "$SOAK" = 0 ] || echo ", then a GET-one soak"), ${FCGI_WORKERS} workers sharing them)."
 	echo
 	echo '| worker pid | RSS early (KiB) | RSS end (KiB) | growth |'
 	echo '|---:|---:|---:|---:|'
@@ -199,11 +199,11 @@ machine_section() {
 	cat <<-EOF
 		- Machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem RAM, $os, Linux $(uname -r). wrk, lighttpd, the services and MariaDB share the cores. Load average (1 min) at the start: $LOAD_START, at the end: $(load_now); anything else running on the machine biases every figure.
 		- MariaDB: $(mariadbd --version | sed 's/^mariadbd *//'); one private server for both services (databases \`customers\` and \`customers_peer\`), the peer's settings: \`innodb_flush_log_at_trx_commit=1\`, buffer pool ${DB_BUFFER_POOL:-1G}, redo log 512M.
-		- Product: customers-fcgi $(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git -C "$SRCDIR" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes'), $WORKERS workers, binaries from \`${BINDIR/#$T/<state>}\`; $(lighttpd -v 2>&1 | head -n1 | cut -d' ' -f1) with \`conf/lighttpd.conf.in\` minus the access log; libfcgi $(pkg-config --modversion fcgi), Connector/C $(pkg-config --modversion libmariadb).
+		- Product: customers-fcgi $(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git -C "$SRCDIR" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes'), $FCGI_WORKERS workers, binaries from \`${BINDIR/#$T/<state>}\`; $(lighttpd -v 2>&1 | head -n1 | cut -d' ' -f1) with \`conf/lighttpd.conf.in\` minus the access log; libfcgi $(pkg-config --modversion fcgi), Connector/C $(pkg-config --modversion libmariadb).
 		- Peer: Node $(node --version), fastify $(peer_module_version fastify), mariadb $(peer_module_version mariadb), \`WORKERS=$WORKERS\`, default pool (8 connections per worker), plain HTTP.
-		- Floor: \`bench/floor.c\` ($(gcc --version | head -n1), -O2), $WORKERS processes, one connection each, no authentication, behind its own lighttpd with the same configuration as the product.
+		- Floor: \`bench/floor.c\` ($(gcc --version | head -n1), -O2), $FCGI_WORKERS processes, one connection each, no authentication, behind its own lighttpd with the same configuration as the product.
 		- Load: $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), \`-t$WORKERS\` (fewer threads than connections never), ${DURATION} s per run, $REPEATS runs per point (median reported, services interleaved), ${WARM_SECONDS} s warm-up per scenario and service, \`--timeout 10s\`. Every request carries a valid bearer token (the floor ignores it).
-		- Data: $COUNT customers per service in partner \`$PARTNER\` ($LABELS labels, $PER_CUSTOMER distinct per customer, one PRIMARY ref account, statuses 70/20/7/3 %, created over the last year); the peer seeded by \`node admin.js seed\`, the product by $SEED_HOW. GET one and PATCH pick random ids out of 100,000 exported from each service's own database; POST goes to partner \`$WRITE_PARTNER\`.
+		- Data: $COUNT customers per service in partner \`$PARTNER\` ($LABELS labels, $PER_CUSTOMER distinct per customer, one PRIMARY ref account, statuses 70/20/7/3 %, created over the last year); the peer seeded by \`node admin.js seed\`, the product by `customers-admin seed`. GET one and PATCH pick random ids out of 100,000 exported from each service's own database; POST goes to partner \`$WRITE_PARTNER\`.
 	EOF
 	depth_note
 }
