@@ -285,7 +285,7 @@ static int cmd_client_add(struct admin *a, int argc, char **argv)
 {
 	char id[CLIENT_ID_MAX + 1], secret[64], hash[SECRET_HASH_MAX];
 	const char *partner;
-	unsigned scopes;
+	unsigned scopes = 0;
 	uint64_t partner_id;
 	int rc = client_add_parse(argc, argv, &partner, &scopes);
 
@@ -478,7 +478,7 @@ static double seconds_now(void)
 
 static int cmd_seed(struct admin *a, int argc, char **argv)
 {
-	struct seed_spec spec;
+	struct seed_spec spec = {0};
 	struct seed_report rep = {0, 0};
 	int random_seed = 0;
 	double started;

@@ -5,10 +5,14 @@
  * long text is cut, never overflowed.  A cut can land inside a multi-byte
  * UTF-8 sequence; the partial sequence is then removed, because the JSON
  * writer refuses invalid UTF-8 and the error envelope must always render.
+ * For the same reason any other invalid byte becomes '?': a message may
+ * quote client bytes (jansson's parse error quotes the body near the
+ * fault, cut inside a character; found by tests/fuzz).
  * Details keep their insertion order; those past API_ERR_MAX_DETAILS are
  * only counted in `dropped`.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,11 +48,49 @@ static void utf8_trim_cut(char *s, size_t len)
 		s[i] = '\0';
 }
 
-/* snprintf's result n for a buffer of size bytes: trim if it was cut. */
+/* Bytes of the well-formed UTF-8 sequence at s (jansson's rules), 0 if there is none. */
+static size_t utf8_valid_len(const unsigned char *s)
+{
+	size_t n = utf8_seq_len(s[0]);
+	uint32_t cp;
+
+	if (n <= 1)
+		return n;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	cp = s[0] & (0x7fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Replaces each byte that is not part of valid UTF-8 with '?'. */
+static void utf8_scrub(char *s)
+{
+	size_t i = 0;
+
+	while (s[i]) {
+		size_t n = utf8_valid_len((const unsigned char *)s + i);
+
+		if (n == 0)
+			s[i++] = '?';
+		else
+			i += n;
+	}
+}
+
+/* snprintf's result n for a buffer of size bytes: trim if it was cut, then scrub. */
 static void fix_cut(char *buf, size_t size, int n)
 {
 	if (n >= 0 && (size_t)n >= size)
 		utf8_trim_cut(buf, size - 1);
+	utf8_scrub(buf);
 }
 
 static void copy_text(char *dst, size_t size, const char *src)

@@ -10,6 +10,16 @@
  * checked by type with jansson.  Time checks have no leeway: the only
  * issuer is this service, whose workers share one clock.
  *
+ * With jwt_alg RS256 or ES256 our tokens are signed with the keyring's
+ * private key instead (jwks.c, OpenSSL directly), and HS256 is then
+ * refused altogether.  Tokens of the external issuer are recognised by a
+ * kid of its JWKS, verified with that key only (its algorithm fixed by
+ * the key, never by the token), and checked for iss, aud, exp/nbf with a
+ * minute of leeway (another clock), token_use "access" (Cognito: no ID
+ * tokens) and a client id that the client map turns into one of our
+ * OAuth clients; their scopes are the contract's names, optionally after
+ * a configured prefix (Cognito resource servers), others ignored.
+ *
  * Client secrets are stored as "scrypt$N$r$p$salt$hash" (standard base64
  * with padding, the format the Node.js peer writes too).  Verification
  * bounds N, r and p so that a corrupt row cannot make a request spend
@@ -17,6 +27,7 @@
  */
 #include "auth.h"
 #include "base64.h"
+#include "jwks.h"
 
 #include <jansson.h>
 #include <jwt.h>
@@ -32,6 +43,7 @@
 #define TOKEN_MAX 4096
 #define TOKEN_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 #define JWT_HEADER_MAX 256 /* decoded bytes; ours is 27 */
+#define EXTERNAL_LEEWAY 60 /* seconds of clock skew allowed to the external issuer */
 
 #define SCRYPT_N 16384
 #define SCRYPT_R 8
@@ -134,7 +146,7 @@ const char *bearer_token(const char *header)
 {
 	const char *p;
 
-	if (!header || strncasecmp(header, "Bearer", 6) || header[6] != ' ')
+	if (!header || strncasecmp(header, "Bearer", 6) != 0 || header[6] != ' ')
 		return NULL;
 	p = header + 6 + strspn(header + 6, " ");
 	return token_len(p) ? p : NULL;
@@ -149,42 +161,60 @@ static int client_id_valid(const char *s)
 
 /* ---- token issue ---- */
 
-static int add_claims(jwt_t *jwt, const struct config *cfg, const char *client_id,
-                      const char *scope, long now)
+/* The claims of a new token (new reference), or NULL. */
+static json_t *new_claims(const struct config *cfg, const char *client_id, const char *scope,
+                          json_int_t now)
 {
 	unsigned char rnd[16];
 	char jti[2 * sizeof(rnd) + 1];
+	json_t *c;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return -1;
+		return NULL;
 	hex_encode(rnd, sizeof(rnd), jti);
-	if (jwt_add_grant(jwt, "iss", cfg->issuer) || jwt_add_grant(jwt, "sub", client_id) ||
-	    jwt_add_grant(jwt, "client_id", client_id) || jwt_add_grant(jwt, "scope", scope) ||
-	    jwt_add_grant(jwt, "jti", jti) || jwt_add_grant_int(jwt, "iat", now) ||
-	    jwt_add_grant_int(jwt, "nbf", now) ||
-	    jwt_add_grant_int(jwt, "exp", now + (long)cfg->token_ttl))
-		return -1;
-	if (cfg->audience[0] && jwt_add_grant(jwt, "aud", cfg->audience))
-		return -1;
-	return 0;
+	c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", cfg->issuer, "sub",
+	              client_id, "client_id", client_id, "scope", scope, "jti", jti, "iat", now,
+	              "nbf", now, "exp", now + (json_int_t)cfg->token_ttl);
+	if (c && cfg->audience[0] && json_object_set_new(c, "aud", json_string(cfg->audience))) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* HS256 through libjwt, which adds its own header; malloc'd or NULL. */
+static char *sign_hs256(const struct config *cfg, const json_t *claims)
+{
+	char *grants = json_dumps(claims, JSON_COMPACT);
+	jwt_t *jwt = NULL;
+	char *out = NULL;
+
+	if (grants && cfg->jwt_secret_len && jwt_new(&jwt) == 0 &&
+	    jwt_set_alg(jwt, JWT_ALG_HS256, cfg->jwt_secret, (int)cfg->jwt_secret_len) == 0 &&
+	    jwt_add_grants_json(jwt, grants) == 0)
+		out = jwt_encode_str(jwt); /* malloc'd by libjwt's default allocator */
+	jwt_free(jwt);
+	free(grants);
+	return out;
 }
 
 int token_issue(const struct config *cfg, const char *client_id, unsigned scopes, char **out)
 {
+	const struct jwk *key = &keyring_current()->signing;
+	enum jws_alg alg = jws_alg_parse(cfg->jwt_alg);
 	char scope[64];
-	jwt_t *jwt = NULL;
+	json_t *claims;
 
 	*out = NULL;
-	if (!client_id_valid(client_id) || !scopes || (scopes & ~(unsigned)SCOPE_ALL) ||
-	    cfg->jwt_secret_len == 0)
+	if (!client_id_valid(client_id) || !scopes || (scopes & ~(unsigned)SCOPE_ALL))
 		return -1;
 	scopes_format(scopes, scope, sizeof(scope));
-	if (jwt_new(&jwt))
-		return -1;
-	if (jwt_set_alg(jwt, JWT_ALG_HS256, cfg->jwt_secret, (int)cfg->jwt_secret_len) == 0 &&
-	    add_claims(jwt, cfg, client_id, scope, (long)time(NULL)) == 0)
-		*out = jwt_encode_str(jwt); /* malloc'd by libjwt's default allocator */
-	jwt_free(jwt);
+	claims = new_claims(cfg, client_id, scope, (json_int_t)time(NULL));
+	if (claims && alg == JWS_HS256)
+		*out = sign_hs256(cfg, claims);
+	else if (claims && key->pkey && key->alg == alg)
+		*out = jws_sign(claims, key);
+	json_decref(claims);
 	return *out ? 0 : -1;
 }
 
@@ -285,21 +315,86 @@ static int claims_check(const struct config *cfg, const json_t *claims, json_int
 	return 0;
 }
 
-/* jwt may end in spaces, as bearer_token() leaves it. */
-int token_verify(const struct config *cfg, const char *jwt, struct token_claims *out)
+/* Our own token signed with the keyring's RS256/ES256 key. */
+static int verify_own_key(const struct config *cfg, const char *buf, struct token_claims *out)
 {
-	char buf[TOKEN_MAX + 1];
-	size_t n = jwt ? token_len(jwt) : 0;
+	json_t *claims = jws_verify(buf, &keyring_current()->signing);
+	int rc = claims_check(cfg, claims, (json_int_t)time(NULL), out);
+
+	json_decref(claims);
+	return rc;
+}
+
+/* Scope words that name ours once `prefix` is cut off; other words are ignored. */
+static unsigned external_scopes(const char *s, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	unsigned bits = 0, bit;
+
+	for (s += strspn(s, " "); *s; s += strspn(s, " ")) {
+		size_t n = strcspn(s, " ");
+
+		if (n >= plen && !memcmp(s, prefix, plen) && scope_lookup(s + plen, n - plen, &bit) == 0)
+			bits |= bit;
+		s += n;
+	}
+	return bits;
+}
+
+static int external_times_ok(const json_t *claims, json_int_t now, json_int_t *exp)
+{
+	json_int_t nbf;
+
+	if (claim_int(claims, "exp", exp) || *exp + EXTERNAL_LEEWAY <= now)
+		return 0;
+	return !json_object_get(claims, "nbf") ||
+	       (claim_int(claims, "nbf", &nbf) == 0 && nbf <= now + EXTERNAL_LEEWAY);
+}
+
+static int external_check(const struct config *cfg, const json_t *claims, json_int_t now,
+                          struct token_claims *out)
+{
+	const json_t *cid = json_object_get(claims, "client_id");
+	const json_t *scope = json_object_get(claims, "scope");
+	const char *local;
+	json_int_t exp;
+
+	if (!json_is_object(claims) || !external_times_ok(claims, now, &exp) ||
+	    !claim_str_eq(claims, "iss", cfg->external_issuer) ||
+	    !audience_ok(claims, cfg->external_audience))
+		return -1;
+	if (json_object_get(claims, "token_use") && !claim_str_eq(claims, "token_use", "access"))
+		return -1;
+	if (!cid)
+		cid = json_object_get(claims, "azp"); /* Keycloak names the client there */
+	local = json_is_string(cid) ? keyring_local_client(keyring_current(), json_string_value(cid))
+	                            : NULL;
+	if (!local || !client_id_valid(local) || (scope && !json_is_string(scope)))
+		return -1;
+	snprintf(out->client_id, sizeof(out->client_id), "%s", local);
+	out->scopes = scope ? external_scopes(json_string_value(scope), cfg->external_scope_prefix) : 0;
+	out->exp = (int64_t)exp;
+	return 0;
+}
+
+static int verify_external(const struct config *cfg, const struct jwk *key, const char *buf,
+                           struct token_claims *out)
+{
+	json_t *claims = jws_verify(buf, key);
+	int rc = external_check(cfg, claims, (json_int_t)time(NULL), out);
+
+	json_decref(claims);
+	return rc;
+}
+
+static int verify_hs256(const struct config *cfg, const char *buf, struct token_claims *out)
+{
 	jwt_t *decoded = NULL;
 	char *grants = NULL;
 	json_t *claims = NULL;
 	int rc = -1;
 
-	if (n == 0 || n > TOKEN_MAX || cfg->jwt_secret_len == 0)
-		return -1;
-	memcpy(buf, jwt, n);
-	buf[n] = '\0';
-	if (header_check(buf))
+	if (cfg->jwt_secret_len == 0 || header_check(buf))
 		return -1;
 	if (jwt_decode(&decoded, buf, cfg->jwt_secret, (int)cfg->jwt_secret_len))
 		return -1;
@@ -315,6 +410,32 @@ out:
 	return rc;
 }
 
+/*
+ * jwt may end in spaces, as bearer_token() leaves it.  The key is chosen
+ * before anything is verified: a kid of the external JWKS means that key
+ * and nothing else; otherwise the token must use our configured alg.
+ */
+int token_verify(const struct config *cfg, const char *jwt, struct token_claims *out)
+{
+	char buf[TOKEN_MAX + 1], kid[JWK_KID_MAX + 1];
+	size_t n = jwt ? token_len(jwt) : 0;
+	const struct jwk *ext;
+	enum jws_alg alg;
+
+	if (n == 0 || n > TOKEN_MAX)
+		return -1;
+	memcpy(buf, jwt, n);
+	buf[n] = '\0';
+	if (jws_peek(buf, &alg, kid) < 0 || alg == JWS_ALG_UNKNOWN)
+		return -1;
+	ext = kid[0] ? jwks_find(&keyring_current()->external, kid) : NULL;
+	if (ext)
+		return verify_external(cfg, ext, buf, out);
+	if (alg != jws_alg_parse(cfg->jwt_alg))
+		return -1;
+	return alg == JWS_HS256 ? verify_hs256(cfg, buf, out) : verify_own_key(cfg, buf, out);
+}
+
 /* ---- client credentials ---- */
 
 int client_credentials_new(char id[CLIENT_ID_MAX + 1], char secret[64])
@@ -323,7 +444,7 @@ int client_credentials_new(char id[CLIENT_ID_MAX + 1], char secret[64])
 
 	if (RAND_bytes(rid, sizeof(rid)) != 1 || RAND_bytes(rsecret, sizeof(rsecret)) != 1)
 		return -1;
-	memcpy(id, "cl_", 3);
+	memcpy(id, "cl_", 3); /* NOLINT(bugprone-not-null-terminated-result): hex_encode ends it */
 	hex_encode(rid, sizeof(rid), id + 3);
 	base64_encode(rsecret, sizeof(rsecret), secret, 1);
 	OPENSSL_cleanse(rsecret, sizeof(rsecret));
@@ -404,7 +525,7 @@ static int scrypt_parse(const char *stored, struct scrypt_params *sp)
 	size_t len[6];
 
 	if (strlen(stored) >= SECRET_HASH_MAX || split_fields(stored, f, len) || len[0] != 6 ||
-	    memcmp(f[0], "scrypt", 6))
+	    memcmp(f[0], "scrypt", 6) != 0)
 		return -1;
 	if (parse_param(f[1], len[1], SCRYPT_NR_MAX, &sp->n) ||
 	    parse_param(f[2], len[2], SCRYPT_R_MAX, &sp->r) ||

@@ -1,7 +1,8 @@
 /*
- * auth: access tokens (JWT, HS256, libjwt), client secrets (salted scrypt,
- * OpenSSL), scopes, and the bearer-header parse.  No database access: the
- * handlers look the client up themselves.
+ * auth: access tokens (JWT: HS256 through libjwt, or RS256/ES256 with the
+ * keys of jwks.h; also tokens of an external issuer), client secrets
+ * (salted scrypt, OpenSSL), scopes, and the bearer-header parse.  No
+ * database access: the handlers look the client up themselves.
  */
 #ifndef AUTH_H
 #define AUTH_H
@@ -29,14 +30,18 @@ void scopes_format(unsigned scopes, char *out, size_t outlen);
 
 /*
  * Signs a token for client_id with the given scopes, valid cfg->token_ttl
- * seconds from now.  *out is malloc'd (caller frees).  0 or -1.
+ * seconds from now, with cfg->jwt_alg (RS256/ES256: the keyring's key).
+ * *out is malloc'd (caller frees).  0 or -1.
  */
 int token_issue(const struct config *cfg, const char *client_id, unsigned scopes, char **out);
 
 /*
- * Verifies signature (HS256 only: `none` and any other alg are refused),
- * exp, nbf, iss and aud (when configured) and the required claims.
- * 0 and claims on success, -1 otherwise.
+ * Verifies signature (cfg->jwt_alg only: `none` and any other alg are
+ * refused), exp, nbf, iss and aud (when configured) and the required
+ * claims.  A token whose kid names a key of the external issuer's JWKS is
+ * verified with that key and its claims (iss, aud, token_use, client map);
+ * out->client_id is then our client it is mapped to, and out->scopes may
+ * be 0.  0 and claims on success, -1 otherwise.
  */
 int token_verify(const struct config *cfg, const char *jwt, struct token_claims *out);
 

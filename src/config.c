@@ -82,6 +82,10 @@ static const char *check_listen(const char *v);
 static const char *check_abs_path(const char *v);
 static const char *check_prefix(const char *v);
 static const char *check_db_name(const char *v);
+static const char *check_log_target(const char *v);
+static const char *check_hosts(const char *v);
+static const char *check_jwt_alg(const char *v);
+static const char *check_file_path(const char *v);
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -93,6 +97,7 @@ static const struct key keys[] = {
         STR("server", "prefix", prefix, 0, NULL, check_prefix),
         NUM("server", "max_body", KEY_SIZE, max_body, 1024, 16777216, "65536"),
         NUM("server", "log_level", KEY_ENUM, log_level, 0, 0, "info"),
+        STR("server", "log_target", log_target, 1, "stderr", check_log_target),
         STR("database", "host", db_host, 0, NULL, NULL),
         NUM("database", "port", KEY_UINT, db_port, 1, 65535, "3306"),
         STR("database", "socket", db_socket, 0, NULL, check_abs_path),
@@ -103,6 +108,8 @@ static const struct key keys[] = {
         NUM("database", "connect_timeout", KEY_UINT, db_connect_timeout, 1, 60, "2"),
         NUM("database", "statement_timeout", KEY_UINT, db_statement_timeout, 1, 300, "5"),
         NUM("database", "retry_after", KEY_UINT, db_retry_after, 1, 3600, "1"),
+        STR("database", "hosts", db_hosts, 0, NULL, check_hosts),
+        NUM("database", "wsrep_sync_wait", KEY_UINT, db_wsrep_sync_wait, 0, 15, "0"),
         STR("auth", "issuer", issuer, 1, "customers-fcgi", NULL),
         STR("auth", "audience", audience, 0, NULL, NULL),
         NUM("auth", "token_ttl", KEY_UINT, token_ttl, 60, 86400, "3600"),
@@ -110,6 +117,18 @@ static const struct key keys[] = {
         FROM_FILE("auth", "jwt_secret_file", "jwt_secret"),
         SECRET("auth", "cursor_secret", cursor_secret, "cursor_secret_file"),
         FROM_FILE("auth", "cursor_secret_file", "cursor_secret"),
+        STR("auth", "jwt_alg", jwt_alg, 1, "HS256", check_jwt_alg),
+        STR("auth", "jwt_private_key_file", jwt_private_key_file, 0, NULL, check_file_path),
+        STR("auth", "jwks_file", jwks_file, 0, NULL, check_file_path),
+        STR("auth", "external_issuer", external_issuer, 0, NULL, NULL),
+        STR("auth", "external_audience", external_audience, 0, NULL, NULL),
+        STR("auth", "external_scope_prefix", external_scope_prefix, 0, NULL, NULL),
+        STR("auth", "external_client_map_file", external_client_map_file, 0, NULL,
+            check_file_path),
+        NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
+        NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
+        NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000,
+            "100"),
 };
 
 /* Parser state, shared by the line reader and the key handler. */
@@ -203,9 +222,112 @@ static const char *check_prefix(const char *v)
 	return NULL;
 }
 
+static const char *check_jwt_alg(const char *v)
+{
+	return !strcmp(v, "HS256") || !strcmp(v, "RS256") || !strcmp(v, "ES256")
+	               ? NULL
+	               : "must be HS256, RS256 or ES256";
+}
+
+/* Key files are opened again on every reload, from the master's directory: absolute only. */
+static const char *check_file_path(const char *v)
+{
+	return *v == '\0' || *v == '/' ? NULL : "must be an absolute path";
+}
+
+static const char *check_log_target(const char *v)
+{
+	return !strcmp(v, "stderr") || !strcmp(v, "syslog") ? NULL : "must be stderr or syslog";
+}
+
 static const char *check_db_name(const char *v)
 {
 	return all_chars_in(v, strlen(v), "_") ? NULL : "must match [A-Za-z0-9_]+";
+}
+
+/* ---- database endpoints ---- */
+
+#define HOSTS_SEP ", \t"
+
+/* One `hosts` entry (len bytes at v): /socket or host[:port]; NULL or why not. */
+static const char *parse_endpoint(const char *v, size_t len, unsigned def_port,
+                                  struct db_endpoint *ep)
+{
+	char item[sizeof(ep->host) + 8];
+	const char *colon, *bad;
+	char *end;
+	unsigned long port = def_port;
+
+	memset(ep, 0, sizeof(*ep));
+	if (len >= sizeof(item))
+		return "has an entry that is too long";
+	memcpy(item, v, len);
+	item[len] = '\0';
+	if (item[0] == '/') {
+		bad = check_abs_path(item); /* also: it fits sun_path, hence ep->socket */
+		if (!bad)
+			memcpy(ep->socket, item, len + 1);
+		return bad;
+	}
+	colon = strchr(item, ':');
+	if (colon) {
+		errno = 0;
+		port = strtoul(colon + 1, &end, 10);
+		if (colon[1] < '0' || colon[1] > '9' || errno || *end || port < 1 || port > 65535)
+			return "has a port outside 1..65535";
+		len = (size_t)(colon - item);
+	}
+	if (len == 0 || len >= sizeof(ep->host) || !all_chars_in(item, len, ".-"))
+		return "entries must be host[:port] (a name or an IPv4 address) or /socket";
+	memcpy(ep->host, item, len);
+	ep->host[len] = '\0';
+	ep->port = (unsigned)port;
+	return NULL;
+}
+
+/* The entries of v into out (NULL: only check them); the count, or -1 and *why. */
+static int parse_hosts(const char *v, unsigned def_port, struct db_endpoint *out,
+                       const char **why)
+{
+	struct db_endpoint scratch;
+	int n = 0;
+
+	for (v += strspn(v, HOSTS_SEP); *v; v += strspn(v, HOSTS_SEP)) {
+		size_t len = strcspn(v, HOSTS_SEP);
+
+		if (n == CONFIG_DB_ENDPOINTS_MAX) {
+			*why = "lists more than 8 servers";
+			return -1;
+		}
+		*why = parse_endpoint(v, len, def_port, out ? &out[n] : &scratch);
+		if (*why)
+			return -1;
+		n++;
+		v += len;
+	}
+	return n;
+}
+
+static const char *check_hosts(const char *v)
+{
+	const char *why = NULL;
+
+	return parse_hosts(v, 3306, NULL, &why) < 0 ? why : NULL;
+}
+
+unsigned config_db_endpoints(const struct config *cfg, struct db_endpoint *out)
+{
+	const char *why;
+	int n = parse_hosts(cfg->db_hosts, cfg->db_port, out, &why);
+
+	if (n > 0)
+		return (unsigned)n;
+	/* no list (or, unloaded, a bad one): the single server of host/port/socket */
+	memset(out, 0, sizeof(*out));
+	snprintf(out->host, sizeof(out->host), "%s", cfg->db_host[0] ? cfg->db_host : "localhost");
+	snprintf(out->socket, sizeof(out->socket), "%s", cfg->db_socket);
+	out->port = cfg->db_port;
+	return 1;
 }
 
 /* ---- setters: text -> field, or a reason in *why ---- */
@@ -508,6 +630,27 @@ static void check_required_secret(struct load_ctx *ctx, const char *name, size_t
 		ctx_fail(ctx, 0, "key '%s' in [auth]: required (or %s)", name, k->target);
 }
 
+/* HS256 needs the shared secret, RS256/ES256 a private key. */
+static void check_signing(struct load_ctx *ctx)
+{
+	if (!strcmp(ctx->cfg.jwt_alg, "HS256"))
+		check_required_secret(ctx, "jwt_secret", ctx->cfg.jwt_secret_len);
+	else if (!ctx->cfg.jwt_private_key_file[0])
+		ctx_fail(ctx, 0, "key 'jwt_private_key_file' in [auth]: required with jwt_alg = %s",
+		         ctx->cfg.jwt_alg);
+}
+
+/* An external issuer needs its iss and the client map as much as its keys. */
+static void check_external(struct load_ctx *ctx)
+{
+	const struct config *c = &ctx->cfg;
+	int any = c->jwks_file[0] || c->external_issuer[0] || c->external_client_map_file[0];
+
+	if (any && !(c->jwks_file[0] && c->external_issuer[0] && c->external_client_map_file[0]))
+		ctx_fail(ctx, 0, "keys 'jwks_file', 'external_issuer' and 'external_client_map_file' "
+		                 "in [auth]: set all three or none");
+}
+
 static void apply_env(struct load_ctx *ctx)
 {
 	const char *pw = getenv("CUSTOMERS_DB_PASSWORD");
@@ -570,7 +713,8 @@ int config_load(const char *path, struct config *cfg, char *errbuf, size_t errle
 	if (!ctx.failed) {
 		check_exclusive(&ctx);
 		apply_env(&ctx);
-		check_required_secret(&ctx, "jwt_secret", ctx.cfg.jwt_secret_len);
+		check_signing(&ctx);
+		check_external(&ctx);
 		check_required_secret(&ctx, "cursor_secret", ctx.cfg.cursor_secret_len);
 	}
 	if (ctx.failed) {

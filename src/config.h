@@ -26,6 +26,7 @@ struct config {
 	char prefix[128];     /* mount prefix stripped from the path, e.g. "/api"; "" = none */
 	size_t max_body;      /* bytes, default 65536 (contract: 64 KiB) */
 	enum log_level log_level;
+	char log_target[8]; /* "stderr" (default) or "syslog" (daemon facility, LOG_PID) */
 	char metrics_allow[16]; /* reserved for future use: "loopback" */
 
 	/* [database] */
@@ -38,6 +39,9 @@ struct config {
 	unsigned db_connect_timeout;   /* seconds, default 2 */
 	unsigned db_statement_timeout; /* seconds, default 5 (read/write timeout, lock wait) */
 	unsigned db_retry_after;       /* seconds for Retry-After on 503, default 1 */
+	/* Several servers (Galera): "host[:port], /socket, ..."; "" = host/port/socket above */
+	char db_hosts[512];
+	unsigned db_wsrep_sync_wait; /* Galera session wsrep_sync_wait, 0-15; 0 = left alone */
 
 	/* [auth] */
 	char issuer[128];   /* iss put in and required; default "customers-fcgi" */
@@ -47,7 +51,36 @@ struct config {
 	size_t jwt_secret_len;
 	unsigned char cursor_secret[CONFIG_SECRET_MAX]; /* HMAC key, >= 32 bytes */
 	size_t cursor_secret_len;
+	char jwt_alg[8];                   /* our tokens: "HS256" (default), "RS256" or "ES256" */
+	char jwt_private_key_file[256];    /* absolute path, PEM; RS256/ES256 only */
+	/* An external OAuth 2.0 issuer (Cognito, Keycloak): off while jwks_file is "". */
+	char jwks_file[256];                /* absolute path of its JWKS, re-read on SIGHUP */
+	char external_issuer[256];          /* its iss, required */
+	char external_audience[128];        /* required in aud when not "" */
+	char external_scope_prefix[128];    /* stripped from its scopes, e.g. "https://api.example/" */
+	char external_client_map_file[256]; /* absolute path: "external_client_id local_client_id" lines */
+
+	/* [throttle]: failed client authentications at the token endpoint */
+	unsigned throttle_window;            /* seconds, default 60 */
+	unsigned throttle_client_failures;   /* per client id and window, default 10; 0 = off */
+	unsigned throttle_address_failures;  /* per source address and window, default 100; 0 = off */
 };
+
+/* One database server: a unix socket, or host and port. */
+struct db_endpoint {
+	char host[256];
+	unsigned port;
+	char socket[108]; /* sun_path; "" = TCP */
+};
+
+#define CONFIG_DB_ENDPOINTS_MAX 8
+
+/*
+ * The database servers in failover order: the `hosts` list (an entry
+ * without a port gets `port`), else the one of host/port/socket.  Writes at
+ * most CONFIG_DB_ENDPOINTS_MAX into out and returns how many (>= 1).
+ */
+unsigned config_db_endpoints(const struct config *cfg, struct db_endpoint *out);
 
 /* Fills cfg with every key's default. */
 void config_defaults(struct config *cfg);

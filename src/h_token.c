@@ -7,16 +7,26 @@
  * handling both understand them.  Cheap checks (form, grant type) run
  * before the deliberately slow secret check; an unknown client costs the
  * same scrypt as a known one.
+ *
+ * Failed client authentications are counted per client id and per source
+ * address (REMOTE_ADDR) in the pool-wide throttle table; while either is
+ * over its limit the answer is 429 with Retry-After, decided before the
+ * scrypt, so a guessing burst costs the server almost nothing.  The OAuth
+ * error word for it is "slow_down" (RFC 8628 3.5, the registered error
+ * that means "ask less often").
  */
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "auth.h"
 #include "base64.h"
 #include "db_clients.h"
 #include "handlers.h"
+#include "jwks.h"
 #include "query.h"
 #include "response.h"
+#include "throttle.h"
 
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
@@ -34,7 +44,7 @@ static void token_error(struct request *r, int status, const char *oauth, const 
 	char code[40];
 	size_t i;
 
-	for (i = 0; oauth[i] && i < sizeof(code) - 1; i++)
+	for (i = 0; i < sizeof(code) - 1 && oauth[i]; i++)
 		code[i] = (char)(oauth[i] == '_' ? '_' : oauth[i] - 32 * (oauth[i] >= 'a' && oauth[i] <= 'z'));
 	code[i] = '\0';
 	api_err_clear(&r->err);
@@ -155,6 +165,33 @@ static void issue(struct request *r, const struct client_row *client, unsigned s
 	free(token);
 }
 
+/* Answers 429 and returns -1 while id or the source address has too many recent failures. */
+static int throttled_or_respond(struct request *r, const char *id)
+{
+	const struct config *c = r->cfg;
+	int64_t now = (int64_t)time(NULL);
+	unsigned by_id = throttle_wait(THROTTLE_CLIENT, id, c->throttle_client_failures,
+	                               c->throttle_window, now);
+	unsigned by_addr = throttle_wait(THROTTLE_ADDRESS, request_param(r, "REMOTE_ADDR"),
+	                                 c->throttle_address_failures, c->throttle_window, now);
+
+	r->retry_after = by_id > by_addr ? by_id : by_addr;
+	if (r->retry_after == 0)
+		return 0;
+	token_error(r, 429, "slow_down", "Too many failed client authentications; retry later");
+	return -1;
+}
+
+/* Counts a failed client authentication against id and the source address. */
+static void count_failure(struct request *r, const char *id)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	throttle_failure(THROTTLE_CLIENT, id, r->cfg->throttle_window, now);
+	throttle_failure(THROTTLE_ADDRESS, request_param(r, "REMOTE_ADDR"), r->cfg->throttle_window,
+	                 now);
+}
+
 /* Looks the client up and checks its secret; answers and returns -1 on failure. */
 static int authenticate_client(struct request *r, const char *id, const char *secret,
                                struct client_row *client)
@@ -170,6 +207,7 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 	/* Always one scrypt, so the answer time does not tell which ids exist. */
 	if (!secret_verify(secret, known ? client->secret_hash : NULL) || !known ||
 	    client->disabled) {
+		count_failure(r, id);
 		token_error(r, 401, "invalid_client", "Client authentication failed");
 		return -1;
 	}
@@ -203,11 +241,32 @@ void h_token(struct request *r, const char *arg)
 		id = f.client_id;
 		secret = f.client_secret;
 	}
-	if (!id || !secret || !*id)
+	if (throttled_or_respond(r, id) < 0)
+		return;
+	if (!id || !secret || !*id) {
+		count_failure(r, id);
 		return token_error(r, 401, "invalid_client", "Client authentication failed");
+	}
 	if (authenticate_client(r, id, secret, &client) < 0)
 		return;
 	if (granted_scopes(&f, client.scopes, &scopes) < 0)
 		return token_error(r, 400, "invalid_scope", "The requested scope is not granted to this client");
 	issue(r, &client, scopes);
+}
+
+/*
+ * GET /oauth2/jwks.json: the public key of our issuer (RFC 7517), so
+ * resource servers can verify our RS256/ES256 tokens.  With HS256 there is
+ * nothing public to publish and the set is empty.
+ */
+void h_jwks(struct request *r, const char *arg)
+{
+	const struct jwk *key = &keyring_current()->signing;
+	json_t *body = json_pack("{s:[]}", "keys");
+
+	(void)arg;
+	if (key->pkey)
+		json_array_append_new(json_object_get(body, "keys"), jwk_public_json(key));
+	response_json(r, 200, body, NULL);
+	json_decref(body);
 }

@@ -16,6 +16,7 @@ void h_customer_get(struct request *r, const char *arg);
 void h_customer_patch(struct request *r, const char *arg);
 void h_healthz(struct request *r, const char *arg);
 void h_metrics(struct request *r, const char *arg);
+void h_jwks(struct request *r, const char *arg);
 
 /* Sets r->err from a database result that is not DB_OK (503 or 500). */
 void handler_db_error(struct request *r, int rc);

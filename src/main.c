@@ -15,7 +15,9 @@
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
+#include "jwks.h"
 #include "pool.h"
+#include "throttle.h"
 
 #define DEFAULT_CONFIG "/etc/customers-fcgi/customers.conf"
 
@@ -82,7 +84,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (config_load(path, &cfg, err, sizeof(err)) < 0) {
+	if (config_load(path, &cfg, err, sizeof(err)) < 0 ||
+	    keyring_load(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "customers-fcgi: %s\n", err);
 		return 1;
 	}
@@ -90,9 +93,9 @@ int main(int argc, char **argv)
 		printf("%s: ok\n", path);
 		return 0;
 	}
-	log_set_level(cfg.log_level);
+	log_configure(&cfg);
 	fd = open_socket(&cfg);
-	if (fd < 0 || metrics_init() < 0)
+	if (fd < 0 || metrics_init() < 0 || throttle_init() < 0)
 		return 1;
 	return pool_run(&cfg, path, fd);
 }

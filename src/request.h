@@ -48,6 +48,7 @@ struct request {
 	const char *allow;      /* static: methods of the matched path, for 405 */
 	const char *need_scope; /* static: scope the route needs, for 403 */
 	int status; /* status of the answer sent, for metrics and logs */
+	unsigned retry_after; /* seconds for Retry-After on a 429 */
 	struct api_err err;
 };
 

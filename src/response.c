@@ -159,6 +159,9 @@ static const char *status_header(const struct request *r, char *buf, size_t cap)
 	case 405:
 		snprintf(buf, cap, "Allow: %s", r->allow);
 		return buf;
+	case 429:
+		snprintf(buf, cap, "Retry-After: %u", r->retry_after ? r->retry_after : 1);
+		return buf;
 	case 503:
 		snprintf(buf, cap, "Retry-After: %u", r->cfg->db_retry_after);
 		return buf;

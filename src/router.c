@@ -18,7 +18,15 @@
 #include "token_cache.h"
 #include "uuid.h"
 
-enum path_kind { PATH_TOKEN, PATH_CUSTOMERS, PATH_CUSTOMER, PATH_HEALTHZ, PATH_METRICS, PATH_NONE };
+enum path_kind {
+	PATH_TOKEN,
+	PATH_CUSTOMERS,
+	PATH_CUSTOMER,
+	PATH_HEALTHZ,
+	PATH_METRICS,
+	PATH_JWKS,
+	PATH_NONE
+};
 
 struct route {
 	const char *method;
@@ -36,11 +44,12 @@ static const struct route routes[] = {
 	{"PATCH", PATH_CUSTOMER, ROUTE_CUSTOMER_PATCH, SCOPE_WRITE, h_customer_patch},
 	{"GET", PATH_HEALTHZ, ROUTE_HEALTHZ, 0, h_healthz},
 	{"GET", PATH_METRICS, ROUTE_METRICS, 0, h_metrics},
+	{"GET", PATH_JWKS, ROUTE_JWKS, 0, h_jwks},
 };
 
 static const char *const allowed[] = {
 	[PATH_TOKEN] = "POST",         [PATH_CUSTOMERS] = "GET, POST", [PATH_CUSTOMER] = "GET, PATCH",
-	[PATH_HEALTHZ] = "GET",        [PATH_METRICS] = "GET",
+	[PATH_HEALTHZ] = "GET",        [PATH_METRICS] = "GET",         [PATH_JWKS] = "GET",
 };
 
 static const char *const route_names[ROUTE_COUNT] = {
@@ -51,6 +60,7 @@ static const char *const route_names[ROUTE_COUNT] = {
 	[ROUTE_CUSTOMER_PATCH] = "/roles/customers/{id}",
 	[ROUTE_HEALTHZ] = "/healthz",
 	[ROUTE_METRICS] = "/metrics",
+	[ROUTE_JWKS] = "/oauth2/jwks.json",
 	[ROUTE_NONE] = "other",
 };
 
@@ -81,6 +91,8 @@ static enum path_kind match_path(const char *path, const char **arg)
 		return PATH_HEALTHZ;
 	if (strcmp(path, "/metrics") == 0)
 		return PATH_METRICS;
+	if (strcmp(path, "/oauth2/jwks.json") == 0)
+		return PATH_JWKS;
 	if (strncmp(path, CUSTOMERS, clen) != 0)
 		return PATH_NONE;
 	if (path[clen] == '\0')

@@ -20,6 +20,7 @@ enum route_id {
 	ROUTE_CUSTOMER_PATCH,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
+	ROUTE_JWKS,
 	ROUTE_NONE, /* 404, 405 and other early answers */
 	ROUTE_COUNT
 };

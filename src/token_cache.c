@@ -24,7 +24,7 @@ static size_t slot_of(const char *token, size_t *len)
 	uint64_t h = 1469598103934665603ull;
 	size_t n = 0;
 
-	for (; token[n] && n <= TOKEN_MAX; n++)
+	for (; n <= TOKEN_MAX && token[n]; n++)
 		h = (h ^ (unsigned char)token[n]) * 1099511628211ull;
 	*len = n < TOKEN_MAX ? n : 0;
 	return (size_t)(h % SLOTS);

@@ -551,7 +551,7 @@ int validate_label_array(const json_t *arr, const char *field, struct label_set 
 /* The body must be an object; the detail's field is "body". 0 or -1. */
 static int body_object(struct vctx *c, const json_t *body)
 {
-	if (body && json_is_object(body))
+	if (json_is_object(body)) /* false for NULL too */
 		return 0;
 	report(c, "body", "INVALID_TYPE", "object", "must be a JSON object");
 	return -1;

@@ -584,6 +584,17 @@ static void test_api_err(void)
 	api_err_set(&err, 400, "X", "%s", long_text);
 	is_int(strlen(err.message), 189, "message cut at a character boundary (63 x 3 bytes)");
 	free(long_text);
+
+	/* tests/fuzz crash: jansson's error text quoted a body cut inside a character. */
+	api_err_clear(&err);
+	api_err_set(&err, 400, "MALFORMED_JSON", "not JSON: %s", "near '\"E8d\\ud\xc3'");
+	is_str(err.message, "not JSON: near '\"E8d\\ud?'", "a stray lead byte becomes '?'");
+	api_err_detail(&err, "x\xed\xa0\x80\xc0\xafy\xf4\x90\x80\x80", "C", "\xff", "\xe2\x82");
+	is_str(err.details[0].field, "x?????y????", "surrogate, overlong, > U+10FFFF become '?'");
+	is_str(err.details[0].parameter, "?", "0xff becomes '?'");
+	is_str(err.details[0].message, "??", "a truncated sequence becomes '?'");
+	api_err_detail(&err, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", "C", NULL, "m");
+	is_str(err.details[1].field, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", "valid UTF-8 kept as is");
 }
 
 static void test_model(void)
