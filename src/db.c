@@ -21,6 +21,13 @@
  * limits (max_statement_time, innodb_lock_wait_timeout): those end the
  * statement and keep the connection, so they should fire first; the
  * client timeout only catches a server or network that stopped answering.
+ *
+ * Several servers (a Galera cluster) are tried in order from the handle's
+ * preferred one: a connect that fails moves on to the next at once, so one
+ * request pays for at most one failed connect per server; a server that
+ * answers "not ready" (ER_UNKNOWN_COM_ERROR: a Galera node that is not
+ * synced, e.g. joining) counts as a lost connection and also moves on.
+ * The handle stays on the server that works; it does not move back.
  */
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -34,6 +41,7 @@
 #include "uuid.h"
 
 #define CONNECT_SPACING_MS 200
+#define SLOW_CONNECT_MS 50
 #define DEADLOCK_RETRIES 3
 
 /* ---- connection ---------------------------------------------------------- */
@@ -54,9 +62,16 @@ struct db *db_new(const struct config *cfg)
 {
 	struct db *db = calloc(1, sizeof(*db));
 
-	if (db)
+	if (db) {
 		db->cfg = cfg;
+		db->nep = config_db_endpoints(cfg, db->ep);
+	}
 	return db;
+}
+
+void db_prefer(struct db *db, unsigned index)
+{
+	db->cur = index % db->nep;
 }
 
 void db_free(struct db *db)
@@ -67,12 +82,11 @@ void db_free(struct db *db)
 	free(db);
 }
 
-static void db_set_options(MYSQL *m, const struct config *cfg)
+static void db_set_options(MYSQL *m, const struct config *cfg, const struct db_endpoint *ep)
 {
 	unsigned connect_timeout = cfg->db_connect_timeout;
 	unsigned io_timeout = cfg->db_statement_timeout + 1;
-	enum mysql_protocol_type proto =
-	        cfg->db_socket[0] ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
+	enum mysql_protocol_type proto = ep->socket[0] ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
 
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
 	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
@@ -84,7 +98,7 @@ static void db_set_options(MYSQL *m, const struct config *cfg)
 /* Session settings; the numbers come from the validated config, never from a request. */
 static int db_init_session(struct db *db)
 {
-	unsigned t = db->cfg->db_statement_timeout;
+	unsigned t = db->cfg->db_statement_timeout, sync = db->cfg->db_wsrep_sync_wait;
 	char sql[512];
 	int rc;
 
@@ -97,14 +111,20 @@ static int db_init_session(struct db *db)
 	rc = db_query(db, sql);
 	if (rc == DB_OK)
 		rc = db_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* Galera: reads wait until this node has applied what others committed */
+	if (rc == DB_OK && sync) {
+		snprintf(sql, sizeof(sql), "SET SESSION wsrep_sync_wait = %u", sync);
+		rc = db_query(db, sql);
+	}
 	return rc;
 }
 
 static int db_open(struct db *db)
 {
 	const struct config *cfg = db->cfg;
+	const struct db_endpoint *ep = &db->ep[db->cur];
 	const char *schema = db->no_schema ? NULL : cfg->db_name;
-	const char *host = cfg->db_host[0] ? cfg->db_host : "localhost";
+	const char *host = ep->host[0] ? ep->host : "localhost";
 	MYSQL *m = mysql_init(NULL);
 
 	if (!m) {
@@ -112,12 +132,12 @@ static int db_open(struct db *db)
 		db->stats.errors++;
 		return DB_UNAVAILABLE;
 	}
-	db_set_options(m, cfg);
-	if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password, schema, cfg->db_port,
-	                        cfg->db_socket[0] ? cfg->db_socket : NULL, CLIENT_FOUND_ROWS)) {
-		log_error("connect to database '%s' at %s: %s (%u)", schema ? schema : "",
-		          cfg->db_socket[0] ? cfg->db_socket : host, mysql_error(m),
-		          mysql_errno(m));
+	db_set_options(m, cfg, ep);
+	if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password, schema, ep->port,
+	                        ep->socket[0] ? ep->socket : NULL, CLIENT_FOUND_ROWS)) {
+		log_error("connect to database '%s' at %s:%u: %s (%u)", schema ? schema : "",
+		          ep->socket[0] ? ep->socket : host, ep->socket[0] ? 0 : ep->port,
+		          mysql_error(m), mysql_errno(m));
 		db->last_errno = mysql_errno(m);
 		db->stats.errors++;
 		mysql_close(m);
@@ -134,6 +154,7 @@ static int db_open(struct db *db)
 int db_connect(struct db *db)
 {
 	int64_t now = now_ms();
+	unsigned first;
 	int rc;
 
 	if (db->conn)
@@ -141,8 +162,18 @@ int db_connect(struct db *db)
 	if (db->last_attempt_failed && now - db->last_attempt_ms < CONNECT_SPACING_MS)
 		return DB_UNAVAILABLE;
 	db->last_attempt_ms = now;
+	first = db->cur;
 	rc = db_open(db);
-	db->last_attempt_failed = rc != DB_OK;
+	for (unsigned tried = 1; rc != DB_OK && tried < db->nep; tried++) {
+		db->cur = (first + tried) % db->nep;
+		rc = db_open(db);
+	}
+	/*
+	 * Only a slow failure (a timeout) spaces the next attempt: a refused
+	 * connection costs microseconds, so retrying it on the next request
+	 * loses nothing and the service is back the moment the server is.
+	 */
+	db->last_attempt_failed = rc != DB_OK && now_ms() - now >= SLOW_CONNECT_MS;
 	if (rc == DB_OK && db->connected_once++)
 		db->stats.reconnects++;
 	return rc;
@@ -181,6 +212,7 @@ static int db_err_is_loss(unsigned err)
 	case CR_ERR_NET_WRITE:
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
+	case ER_UNKNOWN_COM_ERROR: /* Galera: this node is not ready (not synced) */
 		return 1;
 	}
 	return 0;
@@ -194,6 +226,7 @@ static int db_err_is_transient(unsigned err)
 	case ER_STATEMENT_TIMEOUT:
 	case ER_QUERY_INTERRUPTED:
 	case ER_CON_COUNT_ERROR:
+	case ER_ERROR_DURING_COMMIT: /* Galera: the cluster refused the commit */
 		return 1;
 	}
 	return 0;
@@ -209,6 +242,8 @@ int db_fail(struct db *db, unsigned err, const char *msg, const char *what)
 	if (db_err_is_loss(err)) {
 		/* msg may live in the connection: logged above, before closing */
 		db_disconnect(db);
+		if (err == ER_UNKNOWN_COM_ERROR)
+			db->cur = (db->cur + 1) % db->nep;
 		db->lost = 1;
 		return DB_UNAVAILABLE;
 	}

@@ -3,9 +3,11 @@
  * statements.
  *
  * Lifetime: db_new() once per worker (or admin run), db_free() at exit.
- * The connection is made lazily and remade after a loss; attempts are
- * spaced (at most one per 200 ms) so a dead server costs a request one
- * failed connect at most, and the request gets DB_UNAVAILABLE (503).
+ * The connection is made lazily and remade after a loss.  After an attempt
+ * that failed slowly (a connect timeout) the next waits 200 ms, so a dead
+ * host costs a request one failed connect at most; a refused connection is
+ * retried on the next request.  Either way the request gets DB_UNAVAILABLE
+ * (503).
  * Statements are prepared once per connection and cached; a reconnect
  * re-prepares them.  A read that fails because the connection was lost is
  * retried once on a fresh connection; a write transaction is retried once
@@ -37,6 +39,13 @@ struct db_stats {
 
 /* Allocates; does not connect.  cfg is borrowed and must outlive db. NULL on OOM. */
 struct db *db_new(const struct config *cfg);
+/*
+ * With several servers ([database] hosts), makes this handle start at
+ * server index mod N, so a pool's workers spread over them; a connection
+ * that cannot be made, or a server that is not ready (Galera: not synced),
+ * moves the handle on to the next server.
+ */
+void db_prefer(struct db *db, unsigned index);
 /* Closes statements and connection. NULL is a no-op. */
 void db_free(struct db *db);
 

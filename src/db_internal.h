@@ -50,10 +50,13 @@ enum db_slot {
 struct db {
 	MYSQL *conn; /* NULL while disconnected */
 	const struct config *cfg;
+	struct db_endpoint ep[CONFIG_DB_ENDPOINTS_MAX]; /* the servers, in failover order */
+	unsigned nep;                                    /* >= 1 */
+	unsigned cur;                                    /* the one connected or to try next */
 	MYSQL_STMT *stmt[SLOT_COUNT];
 	struct db_stats stats;
 	int64_t last_attempt_ms; /* of the last connect attempt */
-	int last_attempt_failed;
+	int last_attempt_failed; /* ... and took SLOW_CONNECT_MS or more (db.c) */
 	int connected_once;
 	int no_schema;       /* connect without a default database (migrate) */
 	unsigned last_errno; /* server or client error of the current attempt, 0 if none */

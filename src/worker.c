@@ -116,7 +116,7 @@ static void serve_one(struct worker *w)
 	report_db_stats(w);
 }
 
-static int worker_init(struct worker *w, const struct config *cfg, int listen_fd)
+static int worker_init(struct worker *w, const struct config *cfg, int listen_fd, unsigned index)
 {
 	int flags = fcntl(listen_fd, F_GETFL);
 
@@ -132,6 +132,7 @@ static int worker_init(struct worker *w, const struct config *cfg, int listen_fd
 		log_error("worker init failed");
 		return -1;
 	}
+	db_prefer(w->db, index);
 	/* A database that is down now is not fatal: requests answer 503 until it is back. */
 	db_connect(w->db);
 	db_get_stats(w->db, &w->stats);
@@ -145,13 +146,13 @@ static void worker_shutdown(struct worker *w)
 	free(w->body);
 }
 
-int worker_run(const struct config *cfg, int listen_fd)
+int worker_run(const struct config *cfg, int listen_fd, unsigned index)
 {
 	static struct worker w;
 	sigset_t mask;
 
 	block_stop_signals(&mask);
-	if (worker_init(&w, cfg, listen_fd) < 0) {
+	if (worker_init(&w, cfg, listen_fd, index) < 0) {
 		worker_shutdown(&w);
 		return 1;
 	}

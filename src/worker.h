@@ -9,7 +9,11 @@
 
 #include "config.h"
 
-/* Serves listen_fd until told to stop; returns the process exit status. */
-int worker_run(const struct config *cfg, int listen_fd);
+/*
+ * Serves listen_fd until told to stop; returns the process exit status.
+ * index is the worker's slot in the pool: with several database servers it
+ * picks the one the worker starts on, so the pool spreads over them.
+ */
+int worker_run(const struct config *cfg, int listen_fd, unsigned index);
 
 #endif

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Galera test: a 3-node MariaDB Galera cluster on loopback ports, one
+# lighttpd and one customers-fcgi pool whose workers are spread over the
+# three nodes ([database] hosts, wsrep_sync_wait = 1), the mixed load of
+# tests/faults/loadgen.c, and during it node 2 is stopped cleanly and
+# brought back (it rejoins by IST).  Asserts: every node carried workers,
+# the load got no 500 and nothing but 2xx/503, no acknowledged write is
+# missing on any node, and all nodes converge to the same customer, label
+# and audit counts.  TAP on stdout, a "# FAULT" figure line like the fault
+# tests.  See tests/galera/README (with the output of the last run).
+#   make check-galera                                 from a build dir
+#   top_builddir=/tmp/b5 tests/galera/run.sh          by hand
+# Switches: KEEP=1, WORKERS=N (6), LOAD_SECONDS=N (30).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRCDIR=${top_srcdir:-$(cd "$HERE/../.." && pwd)}
+BINDIR=${top_builddir:-$SRCDIR}/src
+TAP_MODE=1
+WORKERS=${WORKERS:-6}
+LOAD_SECONDS=${LOAD_SECONDS:-30}
+LOAD_TIMEOUT_MS=15000
+SUMMARY=()
+# shellcheck source=tests/faults/lib.sh
+. "$HERE/../faults/lib.sh"
+# shellcheck source=tests/galera/cluster.sh
+. "$HERE/cluster.sh"
+
+for tool in mariadbd mariadb-install-db mariadb lighttpd curl jq gcc setsid rsync; do
+	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps"
+done
+[ -f "$GALERA_PROVIDER" ] || die "$GALERA_PROVIDER is missing: install galera-4"
+command -v ss >/dev/null || command -v lsof >/dev/null || die "the rsync SST needs ss (iproute2) or lsof"
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-galera.XXXXXX") || die "mktemp failed"
+
+finish() {
+	local rc=$?
+	[ -n "${LOAD_PID:-}" ] && kill -TERM "$LOAD_PID" 2>/dev/null
+	lighttpd_stop
+	app_stop
+	galera_stop_all
+	if [ "$rc" != 0 ] || [ "$TAP_FAILED" != 0 ] || [ "${KEEP:-0}" = 1 ]; then
+		note "logs and data kept in $STATE"
+	else
+		rm -rf "$STATE"
+	fi
+	exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+# The integration lib's root client and db_query go to node 1.
+DB_SOCK() { node_sock 1; }
+
+# The service connects over TCP, so its account is for 127.0.0.1.
+galera_app_user() {
+	local pw
+	secret_file "$STATE/db-password"
+	pw=$(cat "$STATE/db-password")
+	galera_sql 1 "CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$pw';
+		GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1';" ||
+		die "cannot create the database user"
+}
+
+# SQL on node I against the service's database, wsrep_sync_wait on, so a
+# count sees everything the cluster committed.
+node_query_file() { # I FILE
+	mariadb --no-defaults -S "$(node_sock "$1")" -uroot -B -N -D "$DB_NAME" \
+		--init-command='SET SESSION wsrep_sync_wait = 1' <"$2"
+}
+
+node_counts() { # I
+	galera_sql "$1" "SET SESSION wsrep_sync_wait = 1;
+		SELECT (SELECT COUNT(*) FROM $DB_NAME.customers), (SELECT COUNT(*) FROM $DB_NAME.customer_labels),
+		       (SELECT COUNT(*) FROM $DB_NAME.customer_audit)" | tr '\t' ' '
+}
+
+# Connections of the service per node: "n1=2 n2=2 n3=2".
+spread() {
+	local i out=()
+	for ((i = 1; i <= GALERA_NODES; i++)); do
+		out+=("n$i=$(galera_sql "$i" "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '$DB_USER'" 2>/dev/null || echo down)")
+	done
+	echo "${out[*]}"
+}
+
+note "state in $STATE"
+t_begin=$(now_ms)
+galera_start_all
+note "cluster of $GALERA_NODES nodes synced in $((($(now_ms) - t_begin) / 1000)) s: $(galera_hosts)"
+is "$(galera_sql 1 "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2)" "$GALERA_NODES" "galera: cluster size $GALERA_NODES"
+
+galera_app_user
+app_conf_write
+conf_set "$(APP_CONF)" database hosts "$(galera_hosts)"
+conf_set "$(APP_CONF)" database wsrep_sync_wait 1
+conf_set "$(APP_CONF)" database statement_timeout 5
+app_migrate
+app_start
+lighttpd_start ""
+loadgen_build
+make_token galera
+
+# Every worker answers /healthz, so every worker connects to its node.
+for _ in $(seq $((WORKERS * 4))); do curl -s -o /dev/null --max-time 5 "$BASE/healthz"; done
+note "service connections per node before the fault: $(spread)"
+ok 'galera: the workers are spread over all nodes' \
+	bash -c "! grep -qE '=(0|down)( |\$)' <<<'$(spread)'"
+
+log=$STATE/galera.log
+load_start "$log" -c 6 -d "$LOAD_SECONDS"
+sleep $((LOAD_SECONDS / 5))
+t_stop=$(now_ms)
+galera_node_stop 2
+note "node 2 stopped (SIGTERM) after $(($(now_ms) - t_stop)) ms; connections: $(spread)"
+sleep $((LOAD_SECONDS / 5))
+t_rejoin=$(now_ms)
+galera_node_start 2
+note "node 2 back and Synced after $(($(now_ms) - t_rejoin)) ms; connections: $(spread)"
+ok 'galera: node 2 rejoined by IST (no full SST)' grep -q 'IST received' "$(node_dir 2)/mariadb.log"
+load_wait
+sed 's/^/# /' "$log.err"
+
+read -r -a f <<<"$(load_figures "$log")"
+note "load: sent ${f[0]}, 2xx ${f[1]}, 503 ${f[2]}, failed $((f[3] + f[4])), 500 ${f[6]}, max latency ${f[5]} ms"
+is "${f[6]}" 0 'galera: no 500'
+is "$((f[3] + f[4]))" 0 'galera: every answer 2xx or 503 with Retry-After (no 404 of a fresh write: wsrep_sync_wait)'
+ok 'galera: requests kept succeeding while node 2 was down' \
+	[ "$(load_figures "$log" "$((t_stop + 1000))" "$t_rejoin" | cut -d' ' -f2)" -gt 0 ]
+for ((i = 1; i <= GALERA_NODES; i++)); do
+	DBQUERY_FILE="node_query_file $i"
+	is "$(lost_count "$log")" 0 "galera: every POST that got 200 is on node $i"
+done
+unset DBQUERY_FILE
+counts=()
+for ((i = 1; i <= GALERA_NODES; i++)); do
+	counts+=("$(node_counts "$i")")
+done
+note "customers labels audits per node: $(printf '[%s] ' "${counts[@]}")"
+is "$(printf '%s\n' "${counts[@]}" | sort -u | wc -l)" 1 'galera: all nodes converge to the same customer, label and audit counts'
+DBQUERY_FILE="node_query_file 1"
+report_fault galera_node_stop "$log"
+unset DBQUERY_FILE
+note "certification conflicts / deadlocks seen (1213, each retried): $(grep -c '(1213)' "$STATE/fcgi.log")"
+
+# Races across nodes: the losers fail certification at COMMIT (1213) and
+# are retried, where they meet the winner's row.
+burst() { # N curl-args...
+	local n=$1
+	shift
+	seq "$n" | xargs -P "$n" -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
+		-H "Authorization: Bearer $TOKEN" "$@"
+}
+entity=$(cat /proc/sys/kernel/random/uuid)
+statuses=$(burst 50 -H 'Content-Type: application/json' \
+	-d "{\"entityId\":\"$entity\",\"entityType\":\"JOINT_PERSON\"}" "$BASE/roles/customers" |
+	sort | uniq -c | awk '{print $2 "x" $1}' | xargs)
+is "$statuses" "200x1 409x49" 'galera: 50 concurrent creates for one entity over 3 nodes: one 200, 49 409'
+id=$(curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	-d "{\"entityId\":\"$(cat /proc/sys/kernel/random/uuid)\",\"entityType\":\"NATURAL_PERSON\"}" \
+	"$BASE/roles/customers" | jq -r .customerId)
+statuses=$(burst 30 -X PATCH -H 'Content-Type: application/json' \
+	-H "Requestor-ID: $(cat /proc/sys/kernel/random/uuid)" -d '{"labels":["a-{}","b-{}"]}' \
+	"$BASE/roles/customers/$id")
+n202=$(grep -c '^202$' <<<"$statuses")
+note "30 concurrent PATCHes of one customer over 3 nodes: $(sort <<<"$statuses" | uniq -c | awk '{print $2 "x" $1}' | xargs)"
+is "$(grep -vcE '^(202|503)$' <<<"$statuses")" 0 'galera: concurrent PATCHes over 3 nodes: only 202 (or 503), no 500'
+final=$(curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" "$BASE/roles/customers/$id" | jq -c .labels)
+like "$final" '^\["a-([0-9]+)","b-\1"\]$' "galera: the final label set $final is one submitted set (no mix)"
+is "$(galera_sql 3 "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM $DB_NAME.customer_audit WHERE customer_id = UNHEX(REPLACE('$id', '-', '')) AND action = 'labels'")" \
+	"$n202" 'galera: one audit record per 202 (read on node 3)'
+note "certification conflicts / deadlocks seen in all (1213, each retried): $(grep -c '(1213)' "$STATE/fcgi.log")"
+ok 'galera: no sanitizer report or crash in the logs' scan_logs_faults
+note "total $((($(now_ms) - t_begin) / 1000)) s"
+tap_plan
+[ "$TAP_FAILED" = 0 ]
