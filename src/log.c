@@ -9,6 +9,10 @@
  * The level and the request id are per process state: every worker is a
  * process that serves one request at a time.  Lines without a request (at
  * startup, in the pool manager) leave the "[req ...]" part out.
+ *
+ * With log_target = syslog the same line, less the timestamp (syslog
+ * stamps it), goes to syslog(3); the socket is opened at once (LOG_NDELAY)
+ * so that forked workers share it instead of each connecting later.
  */
 #include "log.h"
 
@@ -16,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,12 +28,28 @@
 
 static enum log_level log_level = LOG_LVL_INFO;
 static const char *log_request;
+static int log_syslog;
+
+/* syslog(3) priorities, by enum log_level. */
+static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 void log_set_level(enum log_level lvl)
 {
 	log_level = lvl;
+}
+
+void log_configure(const struct config *cfg)
+{
+	int want = !strcmp(cfg->log_target, "syslog");
+
+	log_level = cfg->log_level;
+	if (want && !log_syslog)
+		openlog("customers-fcgi", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	else if (!want && log_syslog)
+		closelog();
+	log_syslog = want;
 }
 
 void log_set_request(const char *request_id)
@@ -110,7 +131,13 @@ void log_at(enum log_level lvl, const char *file, int line, const char *fmt, ...
 	if (n >= 0 && (size_t)n >= room)
 		memcpy(buf + len + msg - 3, "...", 3);
 	len += msg;
-	buf[len++] = '\n';
-	log_write(buf, len);
+	if (log_syslog) {
+		/* The 24-character timestamp and its space are syslog's job. */
+		buf[len] = '\0';
+		syslog(syslog_prio[lvl], "%s", buf + 25);
+	} else {
+		buf[len++] = '\n';
+		log_write(buf, len);
+	}
 	errno = saved;
 }

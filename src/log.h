@@ -1,6 +1,8 @@
 /*
  * log: one line per event to stderr (the web server or journald keeps it):
  *   2026-11-26T18:48:39.123Z error [pid 1234] [req abc] file.c:42: cause
+ * or, with [server] log_target = syslog, to syslog(3) (facility daemon,
+ * ident customers-fcgi, LOG_PID) without the time, which syslog adds.
  * Secrets and tokens are never passed here.
  */
 #ifndef LOG_H
@@ -9,6 +11,8 @@
 #include "config.h"
 
 void log_set_level(enum log_level lvl);
+/* Level and target (stderr or syslog) of cfg; may be called again on reload. */
+void log_configure(const struct config *cfg);
 /* The request id printed with each line until cleared with NULL (borrowed; must outlive its use). */
 void log_set_request(const char *request_id);
 

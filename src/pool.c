@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jwks.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
@@ -78,7 +79,7 @@ static void install_handlers(sigset_t *blocked, sigset_t *old)
 	sigprocmask(SIG_BLOCK, blocked, old);
 }
 
-static pid_t spawn(struct pool *p)
+static pid_t spawn(struct pool *p, unsigned index)
 {
 	pid_t pid = fork();
 
@@ -96,14 +97,14 @@ static pid_t spawn(struct pool *p)
 		sigaction(SIGALRM, &dfl, NULL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		_exit(worker_run(p->cfg, p->listen_fd));
+		_exit(worker_run(p->cfg, p->listen_fd, index));
 	}
 	return pid;
 }
 
 static void slot_start(struct pool *p, struct slot *s)
 {
-	pid_t pid = spawn(p);
+	pid_t pid = spawn(p, (unsigned)(s - p->slots));
 
 	if (pid > 0) {
 		s->pid = pid;
@@ -204,7 +205,9 @@ static void reload(struct pool *p)
 	char err[512];
 	unsigned old_n = p->nslots;
 
-	if (config_load(p->config_path, &fresh, err, sizeof(err)) < 0) {
+	/* The key files too: workers inherit the keyring loaded here. */
+	if (config_load(p->config_path, &fresh, err, sizeof(err)) < 0 ||
+	    keyring_load(&fresh, err, sizeof(err)) < 0) {
 		log_error("reload refused, keeping the running configuration: %s", err);
 		return;
 	}
@@ -212,7 +215,7 @@ static void reload(struct pool *p)
 		log_warn("reload: a new listen address takes effect only on restart");
 	memcpy(fresh.listen, p->cfg->listen, sizeof(fresh.listen));
 	*p->cfg = fresh;
-	log_set_level(p->cfg->log_level);
+	log_configure(p->cfg);
 	p->nslots = p->cfg->workers;
 	for (unsigned i = 0; i < old_n || i < p->nslots; i++) {
 		struct slot *s = &p->slots[i];

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2016 # jq programs name their $variables in single quotes
 # cases.sh: the contract (/work/shared/contract.md, docs/openapi.yaml) as
 # HTTP requests and expected answers, one TAP line per assertion.  Sourced
-# by a runner (run-lighttpd.sh) after lib.sh has started the stack and set
+# by a runner (suite.sh, for run-*.sh) after lib.sh has started the stack and set
 # BASE; run_cases runs every group in order.
 #
 # Each group makes the partners and customers it needs, so its counts hold
@@ -752,9 +752,201 @@ cases_outage() {
 	is "$good" 8 'database back: every worker serves again'
 }
 
+# ---- the web server's FastCGI side ---------------------------------------------
+#
+# What differs between lighttpd, Apache (mod_proxy_fcgi, mod_fcgid) and
+# nginx: whether Authorization is passed on, how the path is split into
+# SCRIPT_NAME/PATH_INFO (the application routes on REQUEST_URI, decoded
+# once), bodies without Content-Length, long headers, keep-alive, a prefix.
+
+cases_fcgi() {
+	local big out
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	is "$STATUS" 200 'fcgi: Authorization reaches the application (a bearer GET is 200)'
+	req GET "/roles/%63ustomers/%$(printf %X "'${C1:0:1}")${C1:1}" -H "$(bearer "$A_TOK")"
+	is "$STATUS $(jb .customerId)" "200 $C1" 'fcgi: a percent-encoded path is decoded (once) and routed'
+	req GET "/roles/%2563ustomers/$C1" -H "$(bearer "$A_TOK")"
+	expect_error 404 NOT_FOUND '' 'fcgi: %2563 is decoded once, to %63, not twice (404)'
+	req GET "/roles/customers?entityId=$E1&labels=%C3%A9t%C3%A9" -H "$(bearer "$A_TOK")"
+	is "$STATUS $(ids | joined)" "200 $C1" 'fcgi: a percent-encoded query reaches the application'
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -H 'Transfer-Encoding: chunked' \
+		-d "$(body_of "$(uuid4)" LEGAL_ENTITY '["chunked"]')"
+	is "$STATUS $(jb '.customerId | length')" "200 36" 'fcgi: a chunked body (no Content-Length) is read'
+	big="$STATE/body-chunked"
+	{ printf '{"entityType":"LEGAL_ENTITY","entityId":"%s"}' "$(uuid4)"; printf '%*s' 65536 ''; } >"$big"
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -H 'Transfer-Encoding: chunked' \
+		--data-binary @"$big"
+	expect_error 413 PAYLOAD_TOO_LARGE '' 'fcgi: a chunked body over 64 KiB is 413 from the application'
+	big=$(printf 'x%.0s' {1..12000})
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")" -H "X-Filler: $big" -H "X-Filler-2: $big"
+	is "$STATUS" 200 'fcgi: two request headers of 12 000 bytes each pass'
+	out=$(curl -s --max-time 30 -o /dev/null -w '%{http_code} %{num_connects} ' \
+		-H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$(uuid4)" NATURAL_PERSON)" "$BASE/roles/customers" \
+		--next -o /dev/null -w '%{http_code} %{num_connects} ' -H "$(bearer "$A_TOK")" "$BASE/roles/customers/$C1" \
+		--next -o /dev/null -w '%{http_code} %{num_connects}' "$BASE/healthz")
+	is "$out" "200 1 200 0 200 0" 'fcgi: keep-alive: POST, GET, GET on one client connection'
+	if [ -n "${MOUNT:-}" ]; then
+		out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$(bearer "$A_TOK")" \
+			"${BASE%"$MOUNT"}/roles/customers/$C1")
+		is "$out" 404 "fcgi: mounted under $MOUNT, the path without the prefix is 404"
+	fi
+}
+
+# ---- metrics count what was sent ---------------------------------------------------
+
+# The value of the sample KEY (name and labels) in a fresh /metrics; 0 when absent.
+metric() { # KEY
+	curl -s --max-time 10 "$BASE/metrics" |
+		awk -v k="$1" 'index($0, k " ") == 1 { v = $2 } END { print v + 0 }'
+}
+
+cases_metrics() {
+	local req_key hist_key r0 h0 i
+	req_key='customers_requests_total{route="/roles/customers/{id}",method="GET",status="404"}'
+	hist_key='customers_request_duration_seconds_count{route="/roles/customers/{id}",method="GET"}'
+	r0=$(metric "$req_key")
+	h0=$(metric "$hist_key")
+	for i in $(seq 9); do
+		req GET "/roles/customers/$(uuid4)" -H "$(bearer "$A_TOK")"
+	done
+	is "$(($(metric "$req_key") - r0))" 9 'metrics: 9 GETs answered 404 count 9, summed over the workers'
+	is "$(($(metric "$hist_key") - h0))" 9 'metrics: the latency histogram of the route counted 9 more'
+	is "$(metric customers_pool_workers)" "$WORKERS" 'metrics: pool size is the number of workers'
+}
+
+# ---- reload under load (the pool started by the test) ---------------------------------
+
+cases_reload() {
+	local pid reloads i sent before after
+	command -v wrk >/dev/null || die "wrk is missing: run scripts/deps"
+	pid=$(cat "$STATE/fcgi.pid")
+	reloads=$(grep -c 'reloaded' "$STATE/fcgi.log")
+	before=$(pgrep -P "$pid" | sort | joined)
+	wrk -t2 -c8 -d6s --timeout 10s -H "$(bearer "$A_TOK")" "$BASE/roles/customers/$C1" \
+		>"$STATE/wrk.out" 2>&1 &
+	local wrk_pid=$!
+	sleep 0.5
+	for i in 1 2 3 4 5; do
+		kill -HUP "$pid"
+		sleep 1
+	done
+	wait "$wrk_pid"
+	after=$(pgrep -P "$pid" | sort | joined)
+	sent=$(awk '/requests in/ { print $1 }' "$STATE/wrk.out")
+	is "$(($(grep -c 'reloaded' "$STATE/fcgi.log") - reloads))" 5 'reload: 5 SIGHUPs, 5 reloads logged'
+	if [ "${sent:-0}" -gt 50 ] && ! grep -Eq 'Non-2xx|Socket errors' "$STATE/wrk.out"; then
+		tap_result 1 "reload: $sent requests under load across 5 reloads, none failed"
+	else
+		tap_result 0 'reload: no request fails across 5 reloads' "$(cat "$STATE/wrk.out")"
+	fi
+	if [ -n "$after" ] && [ -z "$(comm -12 <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$after"))" ]; then
+		tap_result 1 'reload: every worker was replaced'
+	else
+		tap_result 0 'reload: every worker was replaced' "before: $before" "after: $after"
+	fi
+}
+
+# ---- configuration checks (no HTTP) -------------------------------------------------
+
+# customers-fcgi --check-config on $STATE/check.conf: "OUTPUT STATUS".
+check_config() {
+	printf '%s %s' "$("$BINDIR/customers-fcgi" --check-config -c "$STATE/check.conf" 2>&1)" "$?"
+}
+
+# The running configuration with LINES appended (a second [server] section
+# is allowed; keys may still be set only once) into $STATE/check.conf.
+check_conf_with() { # LINES
+	{ cat "$(APP_CONF)"; printf '[server]\n%s\n' "$1"; } >"$STATE/check.conf"
+}
+
+cases_config() {
+	local n
+	n=$(($(wc -l <"$(APP_CONF)") + 2))
+	check_conf_with ''
+	like "$(check_config)" ": ok 0$" '--check-config: the running configuration is valid'
+	check_conf_with 'backlog = 0'
+	like "$(check_config)" "check.conf:$n: key 'backlog' in \[server\]: must be 1\.\.65535 1$" \
+		'--check-config: a value out of range is named with file:line and key, exit 1'
+	check_conf_with 'log_target = syslog'
+	like "$(check_config)" ": ok 0$" '--check-config: log_target = syslog is valid'
+	check_conf_with 'log_target = journal'
+	like "$(check_config)" "check.conf:$n: key 'log_target' in \[server\]: must be stderr or syslog 1$" \
+		'--check-config: log_target = journal is refused'
+	check_conf_with ''
+	sed -i 's/^password_file = .*/password_file = no-such-file/' "$STATE/check.conf"
+	like "$(check_config)" "key 'password_file' in \[database\]: .*no-such-file: No such file or directory 1$" \
+		'--check-config: an unreadable password_file is named'
+}
+
 # The groups in their order.  CASES="create get" runs a subset; get, patch,
-# audit, isolation, methods, status and outage use what create made.
-ALL_CASES="ops token bearer create get list walk_concurrent patch audit isolation race methods status outage"
+# audit, isolation, methods, status, fcgi, reload and outage use what create
+# made.  reload needs the pool the test started ($STATE/fcgi.pid).
+# cases_hostile: forged and confused tokens, malformed and oversized input,
+# and a brute-force burst at the token endpoint (docs/security.md).  Needs
+# the groups' globals: ACME, A_TOK (run_cases makes them).  Run it last or
+# on its own: its burst leaves one client id throttled for [throttle] window.
+cases_hostile() {
+	local id hdr pay tok i statuses big c0 c1
+	hdr=$(printf '{"alg":"none","typ":"JWT"}' | b64url)
+	pay=$(printf '{"iss":"customers-fcgi","sub":"%s","client_id":"%s","scope":"customers:read customers:write","iat":%d,"nbf":%d,"exp":%d}' \
+		"$(jq -r .client_id <<<"$ACME")" "$(jq -r .client_id <<<"$ACME")" "$(date +%s)" "$(date +%s)" $(($(date +%s) + 600)) | b64url)
+	req GET /roles/customers -H "Authorization: Bearer $hdr.$pay."
+	is "$STATUS" 401 'hostile: alg none token 401'
+	tok=$(printf '{"alg":"HS256","typ":"JWT","kid":"x"}' | b64url).$pay.$(printf 'sig' | b64url)
+	req GET /roles/customers -H "Authorization: Bearer $tok"
+	is "$STATUS" 401 'hostile: HS256 with an unknown kid 401'
+	tok=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$pay.$(head -c 256 /dev/urandom | b64url)
+	req GET /roles/customers -H "Authorization: Bearer $tok"
+	is "$STATUS" 401 'hostile: RS256 token where HS256 is configured 401'
+	req GET /roles/customers -H "Authorization: Bearer ${A_TOK}x"
+	is "$STATUS" 401 'hostile: token with a changed signature 401'
+	big=$(head -c 6000 /dev/zero | tr '\0' a)
+	req GET /roles/customers -H "Authorization: Bearer $big.$big.$big"
+	is "$STATUS" 401 'hostile: 18 KB bearer token 401'
+	req GET "/roles/customers?labels=$(head -c 9000 /dev/zero | tr '\0' a)" -H "Authorization: Bearer $A_TOK"
+	is "$STATUS $(jb .requestId | wc -c | tr -d ' ')" "400 37" 'hostile: 9000-byte query string 400 with an envelope'
+	c0=$(db_query "SELECT COUNT(*) FROM customers")
+	# The fuzz find: a body whose JSON error quotes a cut UTF-8 sequence.
+	req POST /roles/customers "${JH[@]}" -H "Authorization: Bearer $A_TOK" \
+		--data-binary "$(printf '"E8d41d\\ud\xc3\x9cvipe00"a8]}')"
+	is "$STATUS $(jb .errorCode)" "400 MALFORMED_JSON" 'hostile: JSON error near a cut UTF-8 sequence renders (400)'
+	req POST /roles/customers "${JH[@]}" -H "Authorization: Bearer $A_TOK" --data-binary $'{"entityId":"\xff\xfe","entityType":"NATURAL_PERSON"}'
+	is "$STATUS $(jb .responseType)" "400 BAD_REQUEST" 'hostile: invalid UTF-8 in a body 400'
+	req POST /roles/customers "${JH[@]}" -H "Authorization: Bearer $A_TOK" \
+		--data-binary "$(printf '[%.0s' $(seq 1 5000))"
+	is "$STATUS $(jb .errorCode)" "400 MALFORMED_JSON" 'hostile: 5000 nested arrays 400'
+	req POST /roles/customers "${JH[@]}" -H "Authorization: Bearer $A_TOK" -H 'Requestor-ID: ../../etc/passwd' \
+		-d "{\"entityId\":\"$(uuid4)\",\"entityType\":\"NATURAL_PERSON\"}"
+	is "$STATUS $(jb '.errorDetails[0].field')" "400 Requestor-ID" 'hostile: Requestor-ID not a UUID 400'
+	req GET /roles/customers -H "Authorization: Bearer $A_TOK" -H "X-Request-ID: $(head -c 65 /dev/zero | tr '\0' a)"
+	like "$(hdr X-Request-ID)" '^[0-9a-f-]{36}$' 'hostile: a 65-char X-Request-ID is replaced'
+	c1=$(db_query "SELECT COUNT(*) FROM customers")
+	is "$c1" "$c0" 'hostile: no rejected request changed the data'
+	req GET /oauth2/jwks.json
+	is "$STATUS $(jb '.keys | length')" "200 0" 'jwks: HS256 issuer publishes an empty key set'
+	# Brute force: 10 failures for one client id, then 429 even with the right secret.
+	client_add c_brute brute
+	id=$(jq -r .client_id <<<"$c_brute")
+	statuses=
+	for i in $(seq 1 10); do
+		req POST /oauth2/token -u "$id:wrong$i" -d grant_type=client_credentials
+		statuses+="$STATUS "
+	done
+	is "$statuses" "$(printf '401 %.0s' $(seq 1 10))" 'throttle: 10 wrong secrets are 401 each'
+	req POST /oauth2/token -u "$(basic_of "$c_brute")" -d grant_type=client_credentials
+	is "$STATUS $(jb .error) $(jb .responseType)" "429 slow_down TOO_MANY_REQUESTS" \
+		'throttle: the 11th try is 429 slow_down, even with the right secret'
+	like "$(hdr Retry-After)" '^[1-9][0-9]*$' 'throttle: 429 carries Retry-After'
+	token_for "$ACME"
+	is "$STATUS" 200 'throttle: another client from the same address still gets a token'
+}
+
+ALL_CASES="ops token bearer create get list walk_concurrent patch audit isolation race methods status fcgi metrics reload config outage hostile"
+# Behind the other servers: every group that crosses the web server, not
+# those that test the pool and the database alone (walk_concurrent, audit,
+# status, outage: lighttpd runs them).
+# shellcheck disable=SC2034 # used by the runners (run-*.sh)
+WEB_CASES="ops token bearer create get list patch isolation race methods fcgi metrics"
 
 run_cases() {
 	local globex
