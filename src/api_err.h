@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#define API_ERR_MAX_DETAILS 32
+#define API_ERR_MAX_DETAILS 64
 
 struct api_err_detail {
 	char field[80];     /* "labels[3]", "refAccounts[0].iban", "limit", "Requestor-ID" */

@@ -152,7 +152,7 @@ const char *bearer_token(const char *header)
 	return token_len(p) ? p : NULL;
 }
 
-static int client_id_valid(const char *s)
+int client_id_valid(const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 

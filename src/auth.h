@@ -23,6 +23,9 @@ struct token_claims {
 	int64_t exp;     /* seconds since the epoch */
 };
 
+/* 1 if s can be a client id: 1-64 of [A-Za-z0-9_-]. */
+int client_id_valid(const char *s);
+
 /* "customers:read customers:write" -> bits; -1 on an unknown scope or an empty list. */
 int scopes_parse(const char *s, unsigned *out);
 /* bits -> "customers:read customers:write" into out (NUL-terminated). */

@@ -63,13 +63,13 @@ static int get_run(struct db *db, void *arg)
 int db_client_get(struct db *db, const char *client_id, struct client_row *out)
 {
 	struct get_work w = {client_id, out};
-	size_t len = strlen(client_id);
 
-	/* longer ids cannot be stored: no need to ask */
-	if (len == 0 || len > CLIENT_ID_MAX)
+	/* No stored id looks otherwise; and the column's ascii collation would
+	 * refuse other text with an error rather than a miss. */
+	if (!client_id_valid(client_id))
 		return DB_NOT_FOUND;
 	memset(out, 0, sizeof(*out));
-	memcpy(out->client_id, client_id, len + 1);
+	memcpy(out->client_id, client_id, strlen(client_id) + 1);
 	return db_read(db, get_run, &w);
 }
 

@@ -794,7 +794,7 @@ int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const str
 
 	*changed = 0;
 	if (who->partner_id == 0 || (labels && labels->n > LABELS_MAX)) {
-		log_error("set_labels: partner 0 or %zu labels", labels->n);
+		log_error("set_labels: partner 0 or %zu labels", labels ? labels->n : 0);
 		return DB_ERROR;
 	}
 	return db_tx(db, labels_run, &w);

@@ -104,6 +104,7 @@ struct page {
 	unsigned limit;
 	unsigned n;
 	int more;
+	int failed; /* out of memory: answer 500 rather than a short page */
 	struct uuid last;
 	json_t *data;
 };
@@ -116,7 +117,11 @@ static int page_add(const struct customer_row *row, void *arg)
 		p->more = 1; /* the (limit+1)th row only tells that a next page exists */
 		return 1;
 	}
-	json_array_append_new(p->data, customer_json(row));
+	/* A row that cannot be rendered must not be skipped by the cursor. */
+	if (json_array_append_new(p->data, customer_json(row)) != 0) {
+		p->failed = 1;
+		return 1;
+	}
 	p->last = row->id;
 	p->n++;
 	return 0;
@@ -127,10 +132,16 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 	char cursor[CURSOR_TEXT_MAX];
 	json_t *body, *next = json_null();
 
-	if (p->more && cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len,
-	                             r->partner_id, fhash, &p->last, cursor) == 0)
+	if (p->more) {
+		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
+		                  fhash, &p->last, cursor) != 0) {
+			api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
+			response_error(r, NULL);
+			return;
+		}
 		next = json_string(cursor);
-	body = json_pack("{s:O, s:{s:o, s:i}}", "data", p->data, "pagination", "cursor", next,
+	}
+	body = json_pack("{s:O, s:{s:o, s:I}}", "data", p->data, "pagination", "cursor", next,
 	                 "limit", (json_int_t)p->limit);
 	response_json(r, 200, body, NULL);
 	json_decref(body);
@@ -160,6 +171,10 @@ void h_customers_list(struct request *r, const char *arg)
 	p.data = json_array();
 	rc = db_customer_list(r->db, r->partner_id, &f, f.cursor ? &after : NULL, f.limit + 1,
 	                      &row_buf, page_add, &p);
+	if (rc == DB_OK && p.failed) {
+		log_error("list: out of memory rendering a page");
+		rc = DB_ERROR;
+	}
 	if (rc != DB_OK) {
 		json_decref(p.data);
 		handler_db_error(r, rc);

@@ -15,6 +15,8 @@
  * error word for it is "slow_down" (RFC 8628 3.5, the registered error
  * that means "ask less often").
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -37,23 +39,27 @@ struct token_form {
 	const char *scope;
 };
 
-/* Answers with both the RFC 6749 error and the envelope. */
-static void token_error(struct request *r, int status, const char *oauth, const char *message)
+/*
+ * Answers with both the RFC 6749 error and the envelope; returns -1 so a
+ * caller can `return token_error(...)`.  message may be r->err.message.
+ */
+static int token_error(struct request *r, int status, const char *oauth, const char *message)
 {
-	json_t *extra = json_pack("{s:s}", "error", oauth);
-	char code[40];
+	char code[40], text[sizeof(r->err.message)];
+	json_t *extra;
 	size_t i;
 
+	snprintf(text, sizeof(text), "%s", message); /* r->err is cleared below */
 	for (i = 0; i < sizeof(code) - 1 && oauth[i]; i++)
-		code[i] = (char)(oauth[i] == '_' ? '_' : oauth[i] - 32 * (oauth[i] >= 'a' && oauth[i] <= 'z'));
+		code[i] = (char)toupper((unsigned char)oauth[i]);
 	code[i] = '\0';
 	api_err_clear(&r->err);
-	api_err_set(&r->err, status, NULL, "%s", message);
-	r->err.code = status == 401 ? "INVALID_CLIENT" : NULL;
-	json_object_set_new(extra, "errorCode", json_string(code));
-	json_object_set_new(extra, "error_description", json_string(message));
+	api_err_set(&r->err, status, status == 401 ? "INVALID_CLIENT" : NULL, "%s", text);
+	extra = json_pack("{s:s, s:s, s:s}", "error", oauth, "errorCode", code, "error_description",
+	                  text);
 	response_error(r, extra);
 	json_decref(extra);
+	return -1;
 }
 
 /* Sets *slot to value unless already set (a repeated parameter is an error). */
@@ -158,7 +164,7 @@ static void issue(struct request *r, const struct client_row *client, unsigned s
 		return;
 	}
 	scopes_format(scopes, scope_text, sizeof(scope_text));
-	body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", token, "token_type", "Bearer",
+	body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", token, "token_type", "Bearer",
 	                 "expires_in", (json_int_t)r->cfg->token_ttl, "scope", scope_text);
 	response_json(r, 200, body, hdrs);
 	json_decref(body);
@@ -201,8 +207,9 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
 		handler_db_error(r, rc);
-		token_error(r, r->err.status, "temporarily_unavailable", r->err.message);
-		return -1;
+		return token_error(r, r->err.status,
+		                   rc == DB_UNAVAILABLE ? "temporarily_unavailable" : "server_error",
+		                   r->err.message);
 	}
 	/* Always one scrypt, so the answer time does not tell which ids exist. */
 	if (!secret_verify(secret, known ? client->secret_hash : NULL) || !known ||
@@ -214,44 +221,57 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 	return 0;
 }
 
-void h_token(struct request *r, const char *arg)
+/* The client authentication of the request: Basic or form fields, not both. -1 if malformed. */
+static int credentials(struct request *r, const struct token_form *f, char *basic, size_t cap,
+                       const char **id, const char **secret)
+{
+	int has_basic = basic_credentials(request_authorization(r), basic, cap, id, secret);
+
+	if (has_basic < 0 || (has_basic && (f->client_id || f->client_secret)))
+		return -1;
+	if (!has_basic) {
+		*id = f->client_id;
+		*secret = f->client_secret;
+	}
+	return 0;
+}
+
+/* Grants a token or answers with the error; -1 when it answered with an error. */
+static int grant(struct request *r)
 {
 	struct token_form f;
 	struct client_row client;
 	const char *id = NULL, *secret = NULL;
 	char basic[512];
 	unsigned scopes;
-	int has_basic;
 
-	(void)arg;
-	if (request_read_body(r, FORM_TYPE) < 0) {
-		token_error(r, r->err.status, "invalid_request", r->err.message);
-		return;
-	}
-	has_basic = basic_credentials(request_param(r, "HTTP_AUTHORIZATION"), basic, sizeof(basic),
-	                              &id, &secret);
-	if (parse_form(r->body, &f) < 0 || has_basic < 0 || (has_basic && (f.client_id || f.client_secret)))
+	if (request_read_body(r, FORM_TYPE) < 0)
+		return token_error(r, r->err.status, "invalid_request", r->err.message);
+	if (parse_form(r->body, &f) < 0 || credentials(r, &f, basic, sizeof(basic), &id, &secret) < 0)
 		return token_error(r, 400, "invalid_request",
 		                   "Malformed request: repeated parameters, bad encoding or two client authentications");
 	if (!f.grant_type)
 		return token_error(r, 400, "invalid_request", "grant_type is required");
 	if (strcmp(f.grant_type, "client_credentials") != 0)
 		return token_error(r, 400, "unsupported_grant_type", "Only client_credentials is supported");
-	if (!has_basic) {
-		id = f.client_id;
-		secret = f.client_secret;
-	}
 	if (throttled_or_respond(r, id) < 0)
-		return;
+		return -1;
 	if (!id || !secret || !*id) {
 		count_failure(r, id);
 		return token_error(r, 401, "invalid_client", "Client authentication failed");
 	}
 	if (authenticate_client(r, id, secret, &client) < 0)
-		return;
+		return -1;
 	if (granted_scopes(&f, client.scopes, &scopes) < 0)
 		return token_error(r, 400, "invalid_scope", "The requested scope is not granted to this client");
 	issue(r, &client, scopes);
+	return 0;
+}
+
+void h_token(struct request *r, const char *arg)
+{
+	(void)arg;
+	grant(r);
 }
 
 /*

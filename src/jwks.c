@@ -449,12 +449,17 @@ int jws_peek(const char *token, enum jws_alg *alg, char kid[JWK_KID_MAX + 1])
 /* ES256: raw r||s <-> DER ECDSA-Sig-Value.  The DER length, or -1. */
 static long es_raw_to_der(const unsigned char *raw, size_t len, unsigned char *der, size_t cap)
 {
-	ECDSA_SIG *sig = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(raw, EC_COORD, NULL), *s = BN_bin2bn(raw + EC_COORD, EC_COORD, NULL);
+	ECDSA_SIG *sig;
+	BIGNUM *r, *s;
 	unsigned char *p = der;
 	long n = -1;
 
-	if (len == 2 * EC_COORD && sig && r && s && ECDSA_SIG_set0(sig, r, s) == 1) {
+	if (len != 2 * EC_COORD)
+		return -1;
+	sig = ECDSA_SIG_new();
+	r = BN_bin2bn(raw, EC_COORD, NULL);
+	s = BN_bin2bn(raw + EC_COORD, EC_COORD, NULL);
+	if (sig && r && s && ECDSA_SIG_set0(sig, r, s) == 1) {
 		r = s = NULL; /* owned by sig now */
 		if (i2d_ECDSA_SIG(sig, NULL) <= (int)cap)
 			n = i2d_ECDSA_SIG(sig, &p);

@@ -88,18 +88,31 @@ static pid_t spawn(struct pool *p, unsigned index)
 		return -1;
 	}
 	if (pid == 0) {
-		sigset_t none;
+		sigset_t stop;
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
 
 		sigemptyset(&dfl.sa_mask);
 		sigaction(SIGHUP, &dfl, NULL);
 		sigaction(SIGCHLD, &dfl, NULL);
 		sigaction(SIGALRM, &dfl, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Stop signals stay blocked until the worker has its own handler,
+		 * or one arriving now would only set the master's flag, lost here. */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		sigprocmask(SIG_SETMASK, &stop, NULL);
 		_exit(worker_run(p->cfg, p->listen_fd, index));
 	}
 	return pid;
+}
+
+/* Doubles the slot's wait (100 ms first, 30 s at most) and schedules its next start. */
+static void slot_back_off(struct slot *s, int64_t now)
+{
+	s->backoff = s->backoff ? s->backoff * 2 : 100;
+	if (s->backoff > BACKOFF_MAX_MS)
+		s->backoff = BACKOFF_MAX_MS;
+	s->not_before = now + s->backoff;
 }
 
 static void slot_start(struct pool *p, struct slot *s)
@@ -109,6 +122,8 @@ static void slot_start(struct pool *p, struct slot *s)
 	if (pid > 0) {
 		s->pid = pid;
 		s->started = now_ms();
+	} else {
+		slot_back_off(s, now_ms()); /* fork failed: try again later, not in a loop */
 	}
 }
 
@@ -167,10 +182,12 @@ static void slot_died(struct slot *s, int status)
 	else
 		log_error("worker %d exited with status %d", (int)s->pid, WEXITSTATUS(status));
 	s->pid = 0;
-	s->backoff = young ? (s->backoff ? s->backoff * 2 : 100) : 0;
-	if (s->backoff > BACKOFF_MAX_MS)
-		s->backoff = BACKOFF_MAX_MS;
-	s->not_before = now + s->backoff;
+	if (young) {
+		slot_back_off(s, now);
+	} else {
+		s->backoff = 0;
+		s->not_before = now;
+	}
 	metrics_worker_restart();
 }
 

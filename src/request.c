@@ -26,6 +26,14 @@ const char *request_param(const struct request *r, const char *name)
 	return FCGX_GetParam(name, r->fcgi->envp);
 }
 
+const char *request_authorization(const struct request *r)
+{
+	const char *h = request_param(r, "HTTP_AUTHORIZATION");
+
+	/* Apache without CGIPassAuth may still hand it over after a rewrite. */
+	return h ? h : request_param(r, "REDIRECT_HTTP_AUTHORIZATION");
+}
+
 static void make_request_id(struct request *r)
 {
 	const char *given = request_param(r, "HTTP_X_REQUEST_ID");

@@ -67,6 +67,9 @@ void request_release(struct request *r);
 /* A request header by CGI name ("HTTP_AUTHORIZATION"); borrowed, NULL if absent. */
 const char *request_param(const struct request *r, const char *name);
 
+/* The Authorization header (also as Apache's REDIRECT_ copy); borrowed, NULL if absent. */
+const char *request_authorization(const struct request *r);
+
 /*
  * Reads the body for a JSON route: 415 unless Content-Type is `type`
  * (parameters such as charset allowed), 413 above cfg->max_body.  0 or -1

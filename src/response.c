@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "response.h"
 
 struct status_info {
@@ -102,8 +103,27 @@ void response_begin(struct request *r, int status, const char *const *headers)
 	write_head(r, status, "application/json", headers);
 }
 
+/* Out of memory while building an answer: a fixed envelope, still the contract's. */
+static void response_oom(struct request *r)
+{
+	char body[256];
+
+	log_error("out of memory building an answer");
+	write_head(r, 500, "application/json", NULL);
+	/* the request id is [A-Za-z0-9._-] only (request.c), safe inside a JSON string */
+	snprintf(body, sizeof(body),
+	         "{\"message\":\"Internal error; see the service log\",\"responseType\":"
+	         "\"INTERNAL_ERROR\",\"requestId\":\"%s\",\"errorCode\":\"INTERNAL_ERROR\"}",
+	         r->request_id);
+	put(r, body);
+}
+
 void response_json(struct request *r, int status, const json_t *body, const char *const *headers)
 {
+	if (!body) {
+		response_oom(r);
+		return;
+	}
 	response_begin(r, status, headers);
 	response_write_json(r, body);
 }
@@ -138,6 +158,15 @@ static json_t *error_details(const struct api_err *err)
 		json_object_set_new(e, "message", json_string(d->message));
 		json_array_append_new(json_object_get(entry, "errors"), e);
 	}
+	if (err->dropped) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", err->dropped);
+		json_array_append_new(list, json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "field", "body",
+		                                       "errors", "code", "TOO_MANY_ERRORS",
+		                                       "parameter", n, "message",
+		                                       "more problems than listed"));
+	}
 	return list;
 }
 
@@ -154,10 +183,11 @@ static const char *status_header(const struct request *r, char *buf, size_t cap)
 		return "WWW-Authenticate: Bearer realm=\"customers\", error=\"invalid_token\"";
 	case 403:
 		snprintf(buf, cap, "WWW-Authenticate: Bearer realm=\"customers\", "
-		                   "error=\"insufficient_scope\", scope=\"%s\"", r->need_scope);
+		                   "error=\"insufficient_scope\", scope=\"%s\"",
+		         r->need_scope ? r->need_scope : "customers:read");
 		return buf;
 	case 405:
-		snprintf(buf, cap, "Allow: %s", r->allow);
+		snprintf(buf, cap, "Allow: %s", r->allow ? r->allow : "");
 		return buf;
 	case 429:
 		snprintf(buf, cap, "Retry-After: %u", r->retry_after ? r->retry_after : 1);

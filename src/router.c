@@ -108,14 +108,6 @@ static const char *scope_name(unsigned scope)
 	return scope == SCOPE_WRITE ? "customers:write" : "customers:read";
 }
 
-static const char *authorization_header(const struct request *r)
-{
-	const char *h = request_param(r, "HTTP_AUTHORIZATION");
-
-	/* Apache without CGIPassAuth may still hand it over after a rewrite. */
-	return h ? h : request_param(r, "REDIRECT_HTTP_AUTHORIZATION");
-}
-
 /* Verifies a token, or finds it among those this worker verified before. 0 or -1. */
 static int verify_token(const struct request *r, const char *token, struct token_claims *claims)
 {
@@ -130,7 +122,7 @@ static int verify_token(const struct request *r, const char *token, struct token
 /* 0 when the bearer token grants `scope`; else -1 with r->err set. */
 static int authenticate(struct request *r, unsigned scope)
 {
-	const char *token = bearer_token(authorization_header(r));
+	const char *token = bearer_token(request_authorization(r));
 	struct token_claims claims;
 	struct client_row client;
 	int rc;

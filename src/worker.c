@@ -35,6 +35,7 @@ struct worker {
 	struct db_stats stats; /* last figures passed to metrics */
 	char *body;
 	FCGX_Request fcgi;
+	int fcgi_ready; /* FCGX_InitRequest done: FCGX_Free may run */
 	struct request req;
 };
 
@@ -132,6 +133,7 @@ static int worker_init(struct worker *w, const struct config *cfg, int listen_fd
 		log_error("worker init failed");
 		return -1;
 	}
+	w->fcgi_ready = 1;
 	db_prefer(w->db, index);
 	/* A database that is down now is not fatal: requests answer 503 until it is back. */
 	db_connect(w->db);
@@ -141,7 +143,8 @@ static int worker_init(struct worker *w, const struct config *cfg, int listen_fd
 
 static void worker_shutdown(struct worker *w)
 {
-	FCGX_Free(&w->fcgi, 1);
+	if (w->fcgi_ready)
+		FCGX_Free(&w->fcgi, 1);
 	db_free(w->db);
 	free(w->body);
 }
@@ -158,8 +161,16 @@ int worker_run(const struct config *cfg, int listen_fd, unsigned index)
 	}
 	log_debug("worker %d ready", (int)getpid());
 	while (wait_for_request(&w, &mask)) {
-		if (FCGX_Accept_r(&w.fcgi) < 0)
+		int rc = FCGX_Accept_r(&w.fcgi);
+
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
 			continue; /* another worker took the connection */
+		if (rc < 0) {
+			/* EMFILE and the like leave the socket readable: do not spin on it */
+			log_error("accept: %s", strerror(-rc));
+			usleep(100 * 1000);
+			continue;
+		}
 		serve_one(&w);
 	}
 	worker_shutdown(&w);

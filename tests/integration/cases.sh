@@ -216,6 +216,11 @@ cases_token() {
 	is "$STATUS $(jb .scope)" "200 customers:read" 'token: scope subset customers:read granted as asked'
 	token_for "$READER" customers:write
 	is "$STATUS $(jb .error)" "400 invalid_scope" 'token: read-only client asking for write 400 invalid_scope'
+	req POST /oauth2/token -d grant_type=client_credentials -d 'client_id=%C3%A9%E2%82%ACx' -d client_secret=x
+	is "$STATUS $(jb .error)" "401 invalid_client" 'token: non-ASCII client_id 401 invalid_client, not 500'
+	req POST /oauth2/token -H 'Content-Type: text/plain' --data-binary grant_type=client_credentials
+	is "$STATUS $(jb .error) $(jb '.error_description | length > 0')" "415 invalid_request true" \
+		'token: wrong Content-Type 415 invalid_request with a description'
 }
 
 # ---- bearer checks ---------------------------------------------------------
@@ -367,6 +372,10 @@ cases_create() {
 	expect_invalid 'labels[0]' 'empty label: 400'
 	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d '{"entityId":"'"$(uuid4)"'","entityType":7,"labels":"vip"}'
 	ok 'wrong JSON types: entityType and labels reported' has_detail entityType labels
+	req POST /roles/customers -H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(jq -cn '[range(80) | {key: "u\(.)", value: 1}] | from_entries')"
+	ok 'body with 82 problems: the ones past the cap are counted under TOO_MANY_ERRORS' jq -e \
+		'[.errorDetails[] | select(.field == "body") | .errors[0]] | .[0].code == "TOO_MANY_ERRORS" and (.[0].parameter | tonumber) > 0' \
+		"$STATE/last.body"
 
 	req POST /roles/customers -H "$(bearer "$A_TOK")" -H 'Content-Type: text/plain' -d "$(body_of "$(uuid4)" NATURAL_PERSON)"
 	expect_error 415 UNSUPPORTED_MEDIA_TYPE '' 'text/plain body: 415'
