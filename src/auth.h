@@ -2,7 +2,7 @@
  * auth: access tokens (JWT: HS256 through libjwt, or RS256/ES256 with the
  * keys of jwks.h; also tokens of an external issuer), client secrets
  * (salted scrypt, OpenSSL), scopes, and the bearer-header parse.  No
- * database access: the handlers look the client up themselves.
+ * database access: the router looks the client up.
  */
 #ifndef AUTH_H
 #define AUTH_H

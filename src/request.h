@@ -5,8 +5,8 @@
  * a request makes lives in it and is released by request_release() after
  * the answer is sent.  Strings from libfcgi (method, headers) are borrowed
  * until FCGX_Finish_r.  The path and query are copied into fixed buffers,
- * the body into the worker's body buffer (cfg->max_body), so serving a
- * request allocates nothing but jansson values.
+ * the body into the worker's body buffer (cfg->max_body); what a request
+ * allocates (jansson values, OpenSSL contexts) is freed before the next.
  */
 #ifndef REQUEST_H
 #define REQUEST_H

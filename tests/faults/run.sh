@@ -36,19 +36,7 @@ STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-faults.XXXXXX") || die "mktemp fail
 # servers: a #sql-temptable file removed behind its back crashed 10.11.19.
 mkdir -p "$STATE/tmp" && export TMPDIR=$STATE/tmp
 
-finish() {
-	local rc=$?
-	[ -n "${LOAD_PID:-}" ] && kill -TERM "$LOAD_PID" 2>/dev/null
-	stack_stop
-	if [ "$rc" != 0 ] || [ "$TAP_FAILED" != 0 ] || [ "${KEEP:-0}" = 1 ]; then
-		note "logs and data kept in $STATE"
-	else
-		rm -rf "$STATE"
-	fi
-	exit "$rc"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+runner_traps
 
 # ---- the stack ---------------------------------------------------------------
 

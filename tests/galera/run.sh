@@ -34,21 +34,13 @@ command -v ss >/dev/null || command -v lsof >/dev/null || die "the rsync SST nee
 
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-galera.XXXXXX") || die "mktemp failed"
 
-finish() {
-	local rc=$?
-	[ -n "${LOAD_PID:-}" ] && kill -TERM "$LOAD_PID" 2>/dev/null
+galera_stack_stop() {
 	lighttpd_stop
 	app_stop
 	galera_stop_all
-	if [ "$rc" != 0 ] || [ "$TAP_FAILED" != 0 ] || [ "${KEEP:-0}" = 1 ]; then
-		note "logs and data kept in $STATE"
-	else
-		rm -rf "$STATE"
-	fi
-	exit "$rc"
 }
-trap finish EXIT
-trap 'exit 130' INT TERM
+STOP_FN=galera_stack_stop
+runner_traps
 
 # The integration lib's root client and db_query go to node 1.
 DB_SOCK() { node_sock 1; }

@@ -470,6 +470,28 @@ stack_stop() {
 	mariadb_stop
 }
 
+# The EXIT trap of a test runner (runner_traps installs it): stops what the
+# runner started (STOP_FN, default stack_stop, and a load at $LOAD_PID),
+# then keeps $STATE when anything failed or KEEP=1 and removes it otherwise.
+runner_finish() {
+	local rc=$?
+	if [ -n "${LOAD_PID:-}" ]; then
+		kill -TERM "$LOAD_PID" 2>/dev/null
+	fi
+	"${STOP_FN:-stack_stop}"
+	if [ "$rc" != 0 ] || [ "$TAP_FAILED" != 0 ] || [ "${KEEP:-0}" = 1 ]; then
+		note "logs and data kept in $STATE"
+	else
+		rm -rf "$STATE"
+	fi
+	exit "$rc"
+}
+
+runner_traps() {
+	trap runner_finish EXIT
+	trap 'exit 130' INT TERM
+}
+
 # Prints the sanitizer and valgrind reports, and crashed workers (the
 # pool logs "killed by signal"), found in the logs; returns 1 when any.
 scan_logs() {

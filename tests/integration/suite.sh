@@ -33,18 +33,7 @@ STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-it.XXXXXX") || die "mktemp failed"
 
 # On any exit: stop what runs, then keep the directory when something failed
 # (or KEEP=1) so its logs can be read.
-finish() {
-	local rc=$?
-	stack_stop
-	if [ "$rc" != 0 ] || [ "$TAP_FAILED" != 0 ] || [ "${KEEP:-0}" = 1 ]; then
-		note "logs and data kept in $STATE"
-	else
-		rm -rf "$STATE"
-	fi
-	exit "$rc"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+runner_traps
 
 # The customers-fcgi processes of this stack (those the web server started
 # carry CUSTOMERS_CONF=$STATE/customers.conf in their environment).
