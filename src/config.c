@@ -463,7 +463,6 @@ void config_defaults(struct config *cfg)
 			(void)set_value(&keys[i], cfg, keys[i].def, strlen(keys[i].def), why,
 			                sizeof(why));
 	}
-	snprintf(cfg->metrics_allow, sizeof(cfg->metrics_allow), "loopback");
 }
 
 /* ---- loading ---- */

@@ -27,7 +27,6 @@ struct config {
 	size_t max_body;      /* bytes, default 65536 (contract: 64 KiB) */
 	enum log_level log_level;
 	char log_target[8]; /* "stderr" (default) or "syslog" (daemon facility, LOG_PID) */
-	char metrics_allow[16]; /* reserved for future use: "loopback" */
 
 	/* [database] */
 	char db_host[256];   /* "" or "localhost" with db_socket = unix socket */

@@ -107,7 +107,7 @@ static int db_init_session(struct db *db)
 	         "SESSION group_concat_max_len = 1048576, SESSION time_zone = '+00:00', "
 	         "SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
 	         "NO_ENGINE_SUBSTITUTION'",
-	         t ? t : 1, t);
+	         t, t);
 	rc = db_query(db, sql);
 	if (rc == DB_OK)
 		rc = db_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");

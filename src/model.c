@@ -116,3 +116,12 @@ int label_set_equal(const struct label_set *a, const struct label_set *b)
 	}
 	return 1;
 }
+
+long label_set_find(const struct label_set *set, const char *s, size_t len)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->len[i] == len && memcmp(set->v[i], s, len) == 0)
+			return (long)i;
+	}
+	return -1;
+}

@@ -42,6 +42,9 @@ struct label_set {
 	size_t len[LABELS_MAX];    /* bytes */
 };
 
+/* Position in set of a label equal to s (len bytes, byte for byte), or -1. */
+long label_set_find(const struct label_set *set, const char *s, size_t len);
+
 /* Sorts in byte order (memcmp, shorter prefix first). */
 void label_set_sort(struct label_set *set);
 /* 1 if both sets hold the same labels (both sorted), else 0. */

@@ -135,16 +135,6 @@ static void parse_type(struct qparse *q, const char *field, char *value, size_t 
 	q->f->has_type = 1;
 }
 
-static int label_set_has(const struct label_set *set, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		if (set->len[i] == len && memcmp(set->v[i], s, len) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static void parse_label(struct qparse *q, const char *field, char *value, size_t len)
 {
@@ -157,7 +147,7 @@ static void parse_label(struct qparse *q, const char *field, char *value, size_t
 		q_fail(q, field, code, param, "is not a valid label");
 		return;
 	}
-	if (label_set_has(set, value, len))
+	if (label_set_find(set, value, len) >= 0)
 		return;
 	if (set->n == LABELS_MAX) {
 		q->too_many_labels = 1;

@@ -157,7 +157,7 @@ static int declared_length(const struct request *r, long long *len)
 
 int request_read_body(struct request *r, const char *type)
 {
-	size_t max = r->cfg->max_body;
+	size_t max = r->body_cap - 1; /* the buffer holds max_body and a NUL */
 	long long declared;
 	int n;
 

@@ -480,18 +480,6 @@ static void ref_accounts_check(struct vctx *c, const json_t *arr, struct custome
 		report(c, "refAccounts", "TOO_MANY_PRIMARY", "1", "at most one PRIMARY account");
 }
 
-/* Position in set of a label equal to s (byte for byte), or -1. */
-static long label_find(const struct label_set *set, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		if (set->len[i] == len && memcmp(set->v[i], s, len) == 0)
-			return (long)i;
-	}
-	return -1;
-}
-
 /* One label item at array index i; at[] maps set positions to array indexes. */
 static void label_item_check(struct vctx *c, const json_t *j, const char *field, size_t i,
                              struct label_set *out, size_t at[LABELS_MAX])
@@ -509,7 +497,7 @@ static void label_item_check(struct vctx *c, const json_t *j, const char *field,
 		report(c, path, f.code, f.param, f.message);
 		return;
 	}
-	dup = label_find(out, json_string_value(j), len);
+	dup = label_set_find(out, json_string_value(j), len);
 	if (dup >= 0) {
 		snprintf(first, sizeof(first), "%zu", at[dup]);
 		snprintf(msg, sizeof(msg), "duplicates %s[%zu]", field, at[dup]);
