@@ -29,22 +29,8 @@ PRODUCT_REQUESTS=0
 # One server for both services (two databases), started like the peer's
 # run.sh starts its own: durable commits, 1 GiB buffer pool, 512 MiB redo log.
 bench_mariadb_start() {
-	local user=()
-	[ "$(id -u)" = 0 ] && user=(--user=root)
-	# Its own tmpdir: whoever cleans /tmp must not pull a temp table away mid-query.
-	mkdir -p "$STATE/dbtmp"
-	mariadb-install-db --no-defaults --datadir="$STATE/db" "${user[@]}" \
-		--auth-root-authentication-method=normal --skip-test-db \
-		>"$STATE/mariadb-install.log" 2>&1 ||
-		die "mariadb-install-db failed; see $STATE/mariadb-install.log"
-	spawn "$STATE/mariadb.pid" "$STATE/mariadb.log" mariadbd --no-defaults \
-		--datadir="$STATE/db" --socket="$(DB_SOCK)" --pid-file="$STATE/mariadbd.pid" \
-		"${user[@]}" --skip-networking --skip-name-resolve --max-connections=200 \
-		--performance-schema=OFF --innodb-buffer-pool-size="${DB_BUFFER_POOL:-1G}" \
-		--innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=1 \
-		--tmpdir="$STATE/dbtmp" --log-error="$STATE/mariadb.log"
-	wait_until 600 mariadb_ping_or_dead || die "mariadbd did not start; see $STATE/mariadb.log"
-	pid_alive "$STATE/mariadb.pid" || die "mariadbd exited; see $STATE/mariadb.log"
+	DB_BUFFER_POOL=${DB_BUFFER_POOL:-1G} mariadb_start --innodb-log-file-size=512M \
+		--innodb-flush-log-at-trx-commit=1
 }
 
 # The shipped lighttpd template without the access log: the peer logs no

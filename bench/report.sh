@@ -203,7 +203,7 @@ machine_section() {
 		- Peer: Node $(node --version), fastify $(peer_module_version fastify), mariadb $(peer_module_version mariadb), \`WORKERS=$WORKERS\`, default pool (8 connections per worker), plain HTTP.
 		- Floor: \`bench/floor.c\` ($(gcc --version | head -n1), -O2), $FCGI_WORKERS processes, one connection each, no authentication, behind its own lighttpd with the same configuration as the product.
 		- Load: $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), \`-t$WORKERS\` (fewer threads than connections never), ${DURATION} s per run, $REPEATS runs per point (median reported, services interleaved), ${WARM_SECONDS} s warm-up per scenario and service, \`--timeout 10s\`. Every request carries a valid bearer token (the floor ignores it).
-		- Data: $COUNT customers per service in partner \`$PARTNER\` ($LABELS labels, $PER_CUSTOMER distinct per customer, one PRIMARY ref account, statuses 70/20/7/3 %, created over the last year); the peer seeded by \`node admin.js seed\`, the product by `customers-admin seed`. GET one and PATCH pick random ids out of 100,000 exported from each service's own database; POST goes to partner \`$WRITE_PARTNER\`.
+		- Data: $COUNT customers per service in partner \`$PARTNER\` ($LABELS labels, $PER_CUSTOMER distinct per customer, one PRIMARY ref account, statuses 70/20/7/3 %, created over the last year); the peer seeded by \`node admin.js seed\`, the product by \`customers-admin seed\`. GET one and PATCH pick random ids out of 100,000 exported from each service's own database; POST goes to partner \`$WRITE_PARTNER\`.
 	EOF
 	depth_note
 }

@@ -142,7 +142,8 @@ mariadb_ping() {
 
 # Starts mariadbd on a socket in $STATE (no TCP), creating the data
 # directory on first use.  Small buffers: the tests hold a few hundred rows.
-mariadb_start() {
+# Extra server options (the benchmark's) come last and so win.
+mariadb_start() { # [MARIADBD-OPTION...]
 	local user=()
 	[ "$(id -u)" = 0 ] && user=(--user=root)
 	if [ ! -d "$STATE/db/mysql" ]; then
@@ -155,7 +156,7 @@ mariadb_start() {
 		--datadir="$STATE/db" --socket="$(DB_SOCK)" --pid-file="$STATE/mariadbd.pid" \
 		"${user[@]}" --skip-networking --skip-name-resolve --performance-schema=OFF \
 		--innodb-buffer-pool-size="${DB_BUFFER_POOL:-64M}" --innodb-log-file-size=32M \
-		--max-connections=200 --log-error="$STATE/mariadb.log" --tmpdir="$STATE"
+		--max-connections=200 --log-error="$STATE/mariadb.log" --tmpdir="$STATE" "$@"
 	wait_until 600 mariadb_ping_or_dead ||
 		die "mariadbd did not start; see $STATE/mariadb.log"
 	pid_alive "$STATE/mariadb.pid" || die "mariadbd exited; see $STATE/mariadb.log"
