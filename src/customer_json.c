@@ -197,30 +197,28 @@ static const char *skip_list_sep(const char *p)
 	return p;
 }
 
-int64_t customer_if_match(const char *header)
+int customer_if_match_ok(const char *header, uint32_t version)
 {
 	const char *p;
 
 	if (!header)
-		return IF_MATCH_NONE;
+		return 1;
 	p = skip_list_sep(header);
 	if (p[0] == '*' && *skip_list_sep(p + 1) == '\0')
-		return IF_MATCH_NONE;
+		return 1;
 	while (*p != '\0') {
 		int weak = strncmp(p, "W/", 2) == 0;
 		const char *open = weak ? p + 2 : p;
 		const char *close = *open == '"' ? strchr(open + 1, '"') : NULL;
-		int64_t v;
 
 		if (!close)
-			return IF_MATCH_NEVER;
+			return 0; /* a malformed list matches nothing */
 		p = close + 1;
 		if (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
-			return IF_MATCH_NEVER;
-		v = etag_version(open + 1, (size_t)(close - open - 1));
-		if (!weak && v >= 0)
-			return v;
+			return 0;
+		if (!weak && etag_version(open + 1, (size_t)(close - open - 1)) == (int64_t)version)
+			return 1;
 		p = skip_list_sep(p);
 	}
-	return IF_MATCH_NEVER;
+	return 0;
 }

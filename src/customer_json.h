@@ -42,10 +42,11 @@ void rfc3339_ms(int64_t ms, char out[25]);
 void customer_etag(const struct customer_row *row, char out[32]);
 
 /*
- * The If-Match header as a version for db_customer_set_labels: NULL or "*"
- * is IF_MATCH_NONE; a list of entity tags matches the first strong tag of
- * ours in it; weak or foreign tags can never match (IF_MATCH_NEVER).
+ * 1 if an If-Match header (NULL: absent) lets a write to a customer at
+ * `version` go ahead: absent or "*", or any strong tag of ours in the list
+ * equal to its ETag (RFC 9110 13.1.1: strong comparison, so weak tags never
+ * match); a malformed list matches nothing.
  */
-int64_t customer_if_match(const char *header);
+int customer_if_match_ok(const char *header, uint32_t version);
 
 #endif

@@ -748,17 +748,10 @@ struct labels_work {
 	const struct audit_ctx *who;
 	const struct uuid *id;
 	const struct label_set *labels;
-	int64_t if_match;
+	const char *if_match; /* the header, NULL when absent */
 	int *changed;
 	struct locked lk;
 };
-
-static int if_match_ok(int64_t if_match, uint64_t version)
-{
-	if (if_match == IF_MATCH_NONE)
-		return 1;
-	return if_match >= 0 && (uint64_t)if_match == version;
-}
 
 /*
  * An unchanged set is still a successful PATCH, so it is audited too; so is
@@ -775,7 +768,7 @@ static int labels_run(struct db *db, void *arg)
 
 	if (rc != DB_OK)
 		return rc;
-	if (!if_match_ok(w->if_match, w->lk.version))
+	if (!customer_if_match_ok(w->if_match, (uint32_t)w->lk.version))
 		return DB_PRECONDITION;
 	changed = !label_set_equal(&w->lk.labels, want);
 	if (changed)
@@ -788,7 +781,7 @@ static int labels_run(struct db *db, void *arg)
 }
 
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
-                           const struct label_set *labels, int64_t if_match, int *changed)
+                           const struct label_set *labels, const char *if_match, int *changed)
 {
 	struct labels_work w = {who, id, labels, if_match, changed, {0}};
 

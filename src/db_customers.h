@@ -44,18 +44,15 @@ int db_customer_list(struct db *db, uint64_t partner_id, const struct list_filte
                      const struct uuid *after, unsigned max, struct customer_row *scratch,
                      db_row_cb cb, void *arg);
 
-#define IF_MATCH_NONE (-1) /* no If-Match, or "*" */
-#define IF_MATCH_NEVER (-2) /* an If-Match no version can satisfy */
-
 /*
  * Replaces the label set (sorted).  labels NULL keeps the current set (the
  * `{}` no-op: existence and If-Match are still checked, and it is audited
- * with before = after).  if_match: a version, IF_MATCH_NONE or
- * IF_MATCH_NEVER.  modified_at and version change only if the set changed
+ * with before = after).  if_match: the If-Match header (borrowed; NULL when
+ * absent), checked against the locked row.  modified_at and version change only if the set changed
  * (*changed = 1).  Audited.  DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
  */
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
-                           const struct label_set *labels, int64_t if_match, int *changed);
+                           const struct label_set *labels, const char *if_match, int *changed);
 
 /*
  * Operator status change (admin tool): sets cancellation date when entering

@@ -230,7 +230,7 @@ void h_customer_patch(struct request *r, const char *arg)
 		goto fail;
 	who = audit_for(r, &requestor);
 	rc = db_customer_set_labels(r->db, &who, &id, has_labels ? &labels : NULL,
-	                            customer_if_match(request_param(r, "HTTP_IF_MATCH")), &changed);
+	                            request_param(r, "HTTP_IF_MATCH"), &changed);
 	if (rc == DB_NOT_FOUND)
 		not_found(r, &id);
 	else if (rc == DB_PRECONDITION)

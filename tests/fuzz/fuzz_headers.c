@@ -1,7 +1,7 @@
 /*
  * fuzz_headers: the request headers the service reads, each given the
  * same input: Authorization (bearer_token), Requestor-ID
- * (validate_uuid_header), If-Match (customer_if_match) and X-Request-ID
+ * (validate_uuid_header), If-Match (customer_if_match_ok) and X-Request-ID
  * (request_id_sane).
  *
  * Properties: a bearer token found lies inside the header and holds only
@@ -67,12 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *h = fuzz_cstr(data, size);
-	int64_t v;
+	int v;
 
 	check_bearer(h);
 	check_requestor(h);
-	v = customer_if_match(h);
-	FUZZ_ASSERT(v == IF_MATCH_NONE || v == IF_MATCH_NEVER || (v >= 0 && v <= UINT32_MAX));
+	v = customer_if_match_ok(h, 7);
+	FUZZ_ASSERT(v == 0 || v == 1);
 	check_request_id(h);
 	free(h);
 	return 0;

@@ -622,6 +622,9 @@ cases_patch() {
 	expect 202 'patch with the current If-Match: 202'
 	get_one "$P1"
 	is "$(jb '.labels | join(",")')" fresh 'patch with If-Match: written'
+	patch "$P1" '{"labels":["fresh","listed"]}' -H "Requestor-ID: $rq" -H "If-Match: $e0, $ETAG"
+	expect 202 'patch with an If-Match list whose second tag is current: 202 (RFC 9110)'
+	get_one "$P1"
 	patch "$P1" '{"labels":[]}' -H "Requestor-ID: $rq"
 	get_one "$P1"
 	is "$STATUS $(jb '.labels | length')" "200 0" 'patch {"labels":[]} clears the labels'

@@ -190,50 +190,65 @@ static void test_etag(void)
 	is_str(a, "\"v4294967295\"", "largest version fits");
 }
 
+/*
+ * Each row: a header and the version it lets through (ANY: every version,
+ * NONE: no version).  A row with a version also checks that the next one
+ * is refused.
+ */
+#define ANY (-1)
+#define NONE (-2)
+
 static void test_if_match(void)
 {
 	static const struct {
 		int line;
 		const char *header;
-		int64_t want;
+		int64_t passes;
 	} c[] = {
-	    {__LINE__, NULL, IF_MATCH_NONE},
-	    {__LINE__, "*", IF_MATCH_NONE},
-	    {__LINE__, " * ", IF_MATCH_NONE},
+	    {__LINE__, NULL, ANY},
+	    {__LINE__, "*", ANY},
+	    {__LINE__, " * ", ANY},
 	    {__LINE__, "\"v3\"", 3},
 	    {__LINE__, "\"v0\"", 0},
-	    {__LINE__, "\"v4294967295\"", INT64_C(4294967295)},
-	    {__LINE__, "\"v4294967296\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"v99999999999\"", IF_MATCH_NEVER},
+	    {__LINE__, "\"v4294967294\"", INT64_C(4294967294)},
+	    {__LINE__, "\"v4294967296\"", NONE},
+	    {__LINE__, "\"v99999999999\"", NONE},
 	    {__LINE__, "  \"v12\"  ", 12},
-	    {__LINE__, "\"abc\", \"v7\", \"v8\"", 7},
+	    {__LINE__, "\"abc\", \"v7\"", 7},
 	    {__LINE__, "W/\"v7\", \"v9\"", 9},
 	    {__LINE__, ",,\"v5\",", 5},
-	    {__LINE__, "W/\"v7\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"v03\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"v-3\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"v\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"3\"", IF_MATCH_NEVER},
-	    {__LINE__, "\"V3\"", IF_MATCH_NEVER},
-	    {__LINE__, "v3", IF_MATCH_NEVER},
-	    {__LINE__, "\"v3", IF_MATCH_NEVER},
-	    {__LINE__, "\"v3\"x", IF_MATCH_NEVER},
-	    {__LINE__, "*, \"v3\"", IF_MATCH_NEVER},
-	    {__LINE__, "", IF_MATCH_NEVER},
-	    {__LINE__, " , ", IF_MATCH_NEVER},
+	    {__LINE__, "W/\"v7\"", NONE},
+	    {__LINE__, "\"v03\"", NONE},
+	    {__LINE__, "\"v-3\"", NONE},
+	    {__LINE__, "\"v\"", NONE},
+	    {__LINE__, "\"3\"", NONE},
+	    {__LINE__, "\"V3\"", NONE},
+	    {__LINE__, "v3", NONE},
+	    {__LINE__, "\"v3", NONE},
+	    {__LINE__, "\"v3\"x", NONE},
+	    {__LINE__, "*, \"v3\"", NONE},
+	    {__LINE__, "", NONE},
+	    {__LINE__, " , ", NONE},
 	};
-	char name[96], etag[32];
+	char name[128], etag[32];
 	size_t i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		snprintf(name, sizeof(name), "line %d: If-Match %s", c[i].line,
-		         c[i].header ? c[i].header : "(absent)");
-		is_int(customer_if_match(c[i].header), c[i].want, name);
+		const char *h = c[i].header;
+		uint32_t v = c[i].passes >= 0 ? (uint32_t)c[i].passes : 3;
+
+		snprintf(name, sizeof(name), "line %d: If-Match %s", c[i].line, h ? h : "(absent)");
+		is_int(customer_if_match_ok(h, v), c[i].passes != NONE, name);
+		if (c[i].passes != ANY)
+			is_int(customer_if_match_ok(h, v + 1), 0, name);
 	}
+	is_int(customer_if_match_ok("\"v7\", \"v1\"", 1), 1, "any tag of the list may match (RFC 9110)");
+	is_int(customer_if_match_ok("\"v7\", \"v1\"", 7), 1, "the first tag matches too");
+	is_int(customer_if_match_ok("\"v7\", \"v1\"", 2), 0, "a version in no tag does not");
 	base_row();
 	row.version = 123456;
 	customer_etag(&row, etag);
-	is_int(customer_if_match(etag), 123456, "our own ETag reads back as its version");
+	is_int(customer_if_match_ok(etag, 123456), 1, "our own ETag matches its version");
 }
 
 /* jansson's allocator, failing after `budget` allocations (jansson test_chaos). */
