@@ -92,6 +92,14 @@ static int scope_lookup(const char *s, size_t n, unsigned *bit)
 }
 
 /* Scope tokens are separated by one or more spaces (RFC 6749 says one; forms vary). */
+const char *scope_name(unsigned scope)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scope_names); i++)
+		if (scope_names[i].bit == scope)
+			return scope_names[i].name;
+	return NULL;
+}
+
 int scopes_parse(const char *s, unsigned *out)
 {
 	unsigned bits = 0, bit;

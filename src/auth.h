@@ -26,6 +26,9 @@ struct token_claims {
 /* 1 if s can be a client id: 1-64 of [A-Za-z0-9_-]. */
 int client_id_valid(const char *s);
 
+/* The name of one scope bit ("customers:write"), NULL for anything else. */
+const char *scope_name(unsigned scope);
+
 /* "customers:read customers:write" -> bits; -1 on an unknown scope or an empty list. */
 int scopes_parse(const char *s, unsigned *out);
 /* bits -> "customers:read customers:write" into out (NUL-terminated). */

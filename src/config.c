@@ -16,6 +16,7 @@
  * Secrets never appear in error messages; no value does.
  */
 #include "config.h"
+#include "log.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -87,7 +88,6 @@ static const char *check_hosts(const char *v);
 static const char *check_jwt_alg(const char *v);
 static const char *check_file_path(const char *v);
 
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 static const struct key keys[] = {
         STR("server", "listen", listen, 0, NULL, check_listen),
@@ -390,9 +390,8 @@ static int set_number(const struct key *k, struct config *cfg, const char *v, ch
 static int set_enum(const struct key *k, struct config *cfg, const char *v, char *why,
                     size_t whylen)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(level_names); i++) {
-		if (!strcasecmp(v, level_names[i])) {
-			enum log_level lvl = (enum log_level)i;
+	for (enum log_level lvl = LOG_LVL_ERROR; log_level_name(lvl); lvl++) {
+		if (!strcasecmp(v, log_level_name(lvl))) {
 			memcpy((char *)cfg + k->off, &lvl, sizeof(lvl));
 			return 0;
 		}

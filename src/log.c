@@ -35,6 +35,11 @@ static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
+const char *log_level_name(enum log_level lvl)
+{
+	return (size_t)lvl < sizeof(level_names) / sizeof(level_names[0]) ? level_names[lvl] : NULL;
+}
+
 void log_set_level(enum log_level lvl)
 {
 	log_level = lvl;

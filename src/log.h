@@ -10,6 +10,9 @@
 
 #include "config.h"
 
+/* "error", "warn", "info", "debug"; NULL for a value past LOG_LVL_DEBUG. */
+const char *log_level_name(enum log_level lvl);
+
 void log_set_level(enum log_level lvl);
 /* Level and target (stderr or syslog) of cfg; may be called again on reload. */
 void log_configure(const struct config *cfg);

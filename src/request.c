@@ -8,12 +8,12 @@
  * once, and strip the configured mount prefix; SCRIPT_NAME + PATH_INFO is
  * only the fallback for a server that does not send REQUEST_URI.
  */
-#include <openssl/rand.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "query.h"
@@ -36,6 +36,7 @@ const char *request_authorization(const struct request *r)
 
 static void make_request_id(struct request *r)
 {
+	static unsigned long fallback_seq;
 	const char *given = request_param(r, "HTTP_X_REQUEST_ID");
 	struct uuid u;
 
@@ -43,11 +44,14 @@ static void make_request_id(struct request *r)
 		snprintf(r->request_id, sizeof(r->request_id), "%s", given);
 		return;
 	}
-	if (RAND_bytes(u.b, sizeof(u.b)) != 1)
-		memset(u.b, 0, sizeof(u.b));
-	u.b[6] = (unsigned char)((u.b[6] & 0x0f) | 0x40); /* version 4 */
-	u.b[8] = (unsigned char)((u.b[8] & 0x3f) | 0x80);
-	uuid_format(&u, r->request_id);
+	/* Time-ordered, so log lines sort by request as well as by time. */
+	if (uuid_v7_at(now_ms(), &u) == 0) {
+		uuid_format(&u, r->request_id);
+		return;
+	}
+	/* No random bytes: still unique, never the same id for every request. */
+	snprintf(r->request_id, sizeof(r->request_id), "%ld-%lld-%lu", (long)getpid(),
+	         (long long)now_ms(), ++fallback_seq);
 }
 
 /* Copies the raw path (without query) of the request into r->path. */

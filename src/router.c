@@ -103,11 +103,6 @@ static enum path_kind match_path(const char *path, const char **arg)
 	return PATH_CUSTOMER;
 }
 
-static const char *scope_name(unsigned scope)
-{
-	return scope == SCOPE_WRITE ? "customers:write" : "customers:read";
-}
-
 /* Verifies a token, or finds it among those this worker verified before. 0 or -1. */
 static int verify_token(const struct request *r, const char *token, struct token_claims *claims)
 {
