@@ -13,12 +13,15 @@
  * is sixteen 0xFF bytes so one statement serves both cases.  Each filter
  * shape (entity?, status?, type?, number of labels) gets its own statement,
  * built from fixed fragments on first use and cached per connection.  With
- * labels, the first label's (partner_id, label, customer_id) range drives
- * the walk and each further label is a primary-key probe; without, one of
- * the (partner_id[, status | entity_type], id) keys does.  Either way rows
- * come out in index order, so there is no filesort and LIMIT stops early.
+ * two or more labels, the range of the two smallest in the pair index
+ * (customer_label_pairs) drives the walk and each further label is a
+ * primary-key probe; with one, its (partner_id, label, customer_id) range;
+ * without, one of the (partner_id[, status | entity_type], id) keys.
+ * Either way rows come out in index order, so there is no filesort and
+ * LIMIT stops early.
  *
- * Writes run in db_tx() with their audit record.  The customer's row lock
+ * Writes run in db_tx() with their audit record; labels are written with
+ * their pairs.  The customer's row lock
  * (SELECT ... FOR UPDATE) orders concurrent PATCHes; the unique key
  * (partner_id, entity_id) decides concurrent creates.
  */
@@ -37,6 +40,7 @@
 /* The row buffer's first part holds the labels, the rest the ref accounts. */
 #define ROW_LABELS_CAP (LABELS_MAX * (LABEL_MAX_BYTES + 1))
 #define LIST_SQL_MAX 4096
+#define PAIRS_MAX (LABELS_MAX * (LABELS_MAX - 1) / 2)
 #define INSERT_SQL_MAX 1024
 
 #define CUSTOMER_COLS                                                                              \
@@ -67,7 +71,12 @@ static const char SQL_STATUS[] =
         "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
         " version = version + 1 WHERE id = ?";
 
+/* The customer's label pairs go with them (ON DELETE CASCADE). */
 static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE customer_id = ?";
+
+static const char SQL_PAIRS_INSERT[] =
+        "INSERT INTO customer_label_pairs (partner_id, label_a, label_b, customer_id)"
+        " VALUES (?, ?, ?, ?)";
 
 static const char SQL_AUDIT[] =
         "INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id, request_id,"
@@ -313,8 +322,8 @@ static void lc_filters(struct list_compose *q, const struct list_filter *f)
  * `ref` and filters `id < ?` row by row, so a deep page reads every newer
  * row first; forced, it is a range scan that starts at the cursor.
  */
-static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
-                         const struct uuid *after)
+static void lc_by_label(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                        const struct uuid *after)
 {
 	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l1"
 	           " FORCE INDEX (idx_customer_labels_filter)"
@@ -323,13 +332,33 @@ static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const stru
 	db_param_u64(&q->p, partner_id);
 	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
 	db_param_uuid(&q->p, after);
-	for (size_t i = 1; i < f->labels.n; i++) {
+	lc_filters(q, f);
+	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
+}
+
+/*
+ * Two or more: the pair of the two smallest (the set is sorted, so they
+ * are label_a < label_b as stored) drives the walk; every row of its range
+ * matches both.  Any further label is a primary-key probe.
+ */
+static void lc_by_pair(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                       const struct uuid *after)
+{
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_label_pairs lp FORCE INDEX (PRIMARY)"
+	           " STRAIGHT_JOIN customers c ON c.id = lp.customer_id"
+	           " WHERE lp.partner_id = ? AND lp.label_a = ? AND lp.label_b = ?"
+	           " AND lp.customer_id < ?");
+	db_param_u64(&q->p, partner_id);
+	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
+	db_param_str(&q->p, f->labels.v[1], f->labels.len[1]);
+	db_param_uuid(&q->p, after);
+	for (size_t i = 2; i < f->labels.n; i++) {
 		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
-		           " WHERE lx.customer_id = l1.customer_id AND lx.label = ?)");
+		           " WHERE lx.customer_id = lp.customer_id AND lx.label = ?)");
 		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
 	}
 	lc_filters(q, f);
-	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
+	lc_text(q, " ORDER BY lp.customer_id DESC LIMIT ?");
 }
 
 /* An entity matches one row at most; else the key whose range is (partner[, filter], id). */
@@ -385,8 +414,10 @@ static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
 	*st = db_cached(db, slot);
 	q.sql = *st ? NULL : sql;
 	db_params_init(&q.p);
-	if (w->f->labels.n)
-		lc_by_labels(&q, w->partner_id, w->f, w->after);
+	if (w->f->labels.n >= 2)
+		lc_by_pair(&q, w->partner_id, w->f, w->after);
+	else if (w->f->labels.n == 1)
+		lc_by_label(&q, w->partner_id, w->f, w->after);
 	else
 		lc_by_customers(&q, w->partner_id, w->f, w->after);
 	db_param_u64(&q.p, w->max);
@@ -531,10 +562,59 @@ static int insert_rows(struct db *db, unsigned slot, const char *head, const cha
 	return db_execute(db, st, p);
 }
 
+/*
+ * Every pair of a sorted label set into the pair index, in one bulk
+ * execution: one statement and one round trip for any number of pairs, up
+ * to 120.  Bound column-wise, each column an array, so the strings are the
+ * set's own (an array of pointers).
+ */
+static int insert_pairs(struct db *db, uint64_t partner_id, const struct uuid *id,
+                        const struct label_set *set)
+{
+	const char *a[PAIRS_MAX], *b[PAIRS_MAX];
+	const unsigned char *ids[PAIRS_MAX];
+	unsigned long alen[PAIRS_MAX], blen[PAIRS_MAX], idlen[PAIRS_MAX];
+	unsigned long long partner[PAIRS_MAX];
+	MYSQL_BIND bind[4];
+	MYSQL_STMT *st = NULL;
+	unsigned int n = 0;
+	int rc;
+
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t j = i + 1; j < set->n; j++, n++) {
+			a[n] = set->v[i];
+			alen[n] = set->len[i];
+			b[n] = set->v[j];
+			blen[n] = set->len[j];
+			ids[n] = id->b;
+			idlen[n] = sizeof(id->b);
+			partner[n] = partner_id;
+		}
+	}
+	if (n == 0)
+		return DB_OK;
+	rc = db_stmt(db, SLOT_PAIRS_INSERT, SQL_PAIRS_INSERT, &st);
+	if (rc != DB_OK)
+		return rc;
+	memset(bind, 0, sizeof(bind));
+	bind[0] = (MYSQL_BIND){
+	        .buffer_type = MYSQL_TYPE_LONGLONG, .buffer = partner, .is_unsigned = 1};
+	bind[1] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = a, .length = alen};
+	bind[2] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = b, .length = blen};
+	bind[3] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_BLOB, .buffer = ids, .length = idlen};
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &n) || mysql_stmt_bind_param(st, bind))
+		return db_stmt_fail(db, st, "pairs: bind");
+	if (mysql_stmt_execute(st))
+		return db_stmt_fail(db, st, "pairs: bulk insert");
+	return DB_OK;
+}
+
+/* The labels and their pairs. */
 static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
                          const struct label_set *set)
 {
 	struct db_params p;
+	int rc;
 
 	if (set->n == 0)
 		return DB_OK;
@@ -544,9 +624,10 @@ static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *
 		db_param_u64(&p, partner_id);
 		db_param_str(&p, set->v[i], set->len[i]);
 	}
-	return insert_rows(db, SLOT_LABELS_INSERT + (unsigned)set->n - 1,
-	                   "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES ",
-	                   "(?, ?, ?)", set->n, &p);
+	rc = insert_rows(db, SLOT_LABELS_INSERT + (unsigned)set->n - 1,
+	                 "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES ",
+	                 "(?, ?, ?)", set->n, &p);
+	return rc == DB_OK ? insert_pairs(db, partner_id, id, set) : rc;
 }
 
 static int insert_refs(struct db *db, const struct uuid *id, const struct customer_new *c)
@@ -763,8 +844,8 @@ static int labels_run(struct db *db, void *arg)
 	int64_t ms = now_ms();
 	int changed, rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
 	const struct label_set *want = w->labels ? w->labels : &w->lk.labels;
-	struct audit_rec a = {
-	        w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL, ms};
+	struct audit_rec a = {w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL,
+	                      ms};
 
 	if (rc != DB_OK)
 		return rc;

@@ -2,13 +2,12 @@
  * db_seed: the bulk load behind `customers-admin seed`.
  *
  * Customers are generated a transaction's worth at a time (a "chunk") into
- * three row arrays, one per table, and sent with MariaDB's bulk execution:
- * one prepared INSERT per table, executed per batch with STMT_ATTR_ARRAY_SIZE
- * rows.  Binding is row-wise (STMT_ATTR_ROW_SIZE): each table's row is a
- * struct holding its values inline, so a batch is one slice of one array
- * and nothing needs a pointer per value, as column-wise binding of strings,
- * blobs and times would.  Foreign keys are not checked while loading
- * (parents go in first, in the same transaction); unique checks stay on,
+ * row arrays, one per table (the label-pair index is one), and sent with
+ * MariaDB's bulk execution: one prepared INSERT per table, executed per
+ * batch with STMT_ATTR_ARRAY_SIZE rows.  Binding is row-wise (STMT_ATTR_ROW_SIZE): each table's row
+ * is a struct holding its values inline, so a batch is one slice of one array and nothing needs a
+ * pointer per value, as column-wise binding of strings, blobs and times would.  Foreign keys are
+ * not checked while loading (parents go in first, in the same transaction); unique checks stay on,
  * because a seed repeated for the same partner repeats its entity ids, and
  * with them off InnoDB need not notice: measured, they cost nothing
  * noticeable at a million customers.
@@ -52,6 +51,9 @@ static const char SQL_CUSTOMERS[] =
 
 static const char SQL_LABELS[] =
         "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES (?, ?, ?)";
+
+static const char SQL_PAIRS[] = "INSERT INTO customer_label_pairs (partner_id, label_a, label_b,"
+                                " customer_id) VALUES (?, ?, ?, ?)";
 
 static const char SQL_REFS[] =
         "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic, bank_name,"
@@ -223,6 +225,17 @@ struct label_row {
 	unsigned long label_len;
 };
 
+/* label_a < label_b, as the pair index wants them */
+struct pair_row {
+	uint32_t partner;
+	char label_a[16];
+	unsigned long label_a_len;
+	char label_b[16];
+	unsigned long label_b_len;
+	unsigned char customer[16];
+	unsigned long customer_len;
+};
+
 struct ref_row {
 	unsigned char customer[16];
 	unsigned long customer_len;
@@ -277,6 +290,16 @@ static void label_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[2], MYSQL_TYPE_STRING, l->label, &l->label_len);
 }
 
+static void pair_bind(MYSQL_BIND *b, void *row)
+{
+	struct pair_row *p = row;
+
+	bind_col(&b[0], MYSQL_TYPE_LONG, &p->partner, NULL)->is_unsigned = 1;
+	bind_col(&b[1], MYSQL_TYPE_STRING, p->label_a, &p->label_a_len);
+	bind_col(&b[2], MYSQL_TYPE_STRING, p->label_b, &p->label_b_len);
+	bind_col(&b[3], MYSQL_TYPE_BLOB, p->customer, &p->customer_len);
+}
+
 static void ref_bind(MYSQL_BIND *b, void *row)
 {
 	struct ref_row *a = row;
@@ -288,7 +311,7 @@ static void ref_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[4], MYSQL_TYPE_STRING, a->type, &a->type_len);
 }
 
-enum { T_CUSTOMERS, T_LABELS, T_REFS, T_COUNT };
+enum { T_CUSTOMERS, T_LABELS, T_PAIRS, T_REFS, T_COUNT };
 
 static const struct table {
 	const char *sql;
@@ -297,6 +320,7 @@ static const struct table {
 } tables[T_COUNT] = {
         [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct customer_row), customer_bind},
         [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
+        [T_PAIRS] = {SQL_PAIRS, sizeof(struct pair_row), pair_bind},
         [T_REFS] = {SQL_REFS, sizeof(struct ref_row), ref_bind},
 };
 
@@ -357,6 +381,26 @@ static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16]
 	}
 }
 
+/* Every pair of customer i's labels, which labels_pick() left sorted. */
+static void pairs_fill(struct seed_run *r, size_t i)
+{
+	unsigned k = r->spec->per_customer;
+	const struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * k;
+	struct pair_row *p = (struct pair_row *)r->rows[T_PAIRS] + i * r->per_customer[T_PAIRS];
+
+	for (unsigned a = 0; a < k; a++) {
+		for (unsigned b = a + 1; b < k; b++, p++) {
+			p->partner = r->partner;
+			memcpy(p->label_a, l[a].label, sizeof(p->label_a));
+			p->label_a_len = l[a].label_len;
+			memcpy(p->label_b, l[b].label, sizeof(p->label_b));
+			p->label_b_len = l[b].label_len;
+			memcpy(p->customer, l[a].customer, 16);
+			p->customer_len = 16;
+		}
+	}
+}
+
 static void refs_fill(struct seed_run *r, size_t i, uint64_t g, const unsigned char id[16])
 {
 	unsigned k = r->spec->ref_accounts;
@@ -396,7 +440,8 @@ static void cancel_fill(struct seed_run *r, struct customer_row *c, enum custome
 /* The customer's read copies, from the label and account rows just filled. */
 static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c)
 {
-	const struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * r->spec->per_customer;
+	const struct label_row *l =
+	        (struct label_row *)r->rows[T_LABELS] + i * r->spec->per_customer;
 	const struct ref_row *a = (struct ref_row *)r->rows[T_REFS] + i * r->spec->ref_accounts;
 	struct label_set set = {.n = r->spec->per_customer};
 	struct ref_account refs[REF_ACCOUNTS_MAX];
@@ -407,8 +452,7 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c
 		set.len[j] = l[j].label_len;
 	}
 	for (size_t j = 0; j < r->spec->ref_accounts; j++)
-		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner,
-		                               j == 0};
+		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner, j == 0};
 	nl = db_labels_text(&set, c->labels_text, sizeof(c->labels_text));
 	nr = db_refs_text(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
 	if (nl < 0 || nr < 0)
@@ -442,6 +486,7 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	db_ms_to_time(ms, &c->created);
 	cancel_fill(r, c, status, ms);
 	labels_fill(r, i, c->id);
+	pairs_fill(r, i);
 	refs_fill(r, i, g, c->id);
 	return read_copies_fill(r, i, c);
 }
@@ -576,6 +621,8 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 	r->label_width = snprintf(NULL, 0, "%u", spec->labels - 1);
 	r->per_customer[T_CUSTOMERS] = 1;
 	r->per_customer[T_LABELS] = spec->per_customer;
+	r->per_customer[T_PAIRS] =
+	        spec->per_customer ? (size_t)spec->per_customer * (spec->per_customer - 1) / 2 : 0;
 	r->per_customer[T_REFS] = spec->ref_accounts;
 	for (int t = 0; t < T_COUNT; t++) {
 		size_t rows = CHUNK_ROWS * r->per_customer[t];

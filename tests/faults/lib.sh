@@ -109,8 +109,9 @@ lost_count() { # LOG...
 }
 
 # Customers whose writes are not whole: no 'create' audit record, a
-# 'create' record without its customer, or a label count that differs from
-# the labels_after of the customer's latest audit record.
+# 'create' record without its customer, a label count that differs from
+# the labels_after of the customer's latest audit record, or a label pair
+# index that differs from the labels.
 half_written_count() {
 	"${DBQUERY:-db_query}" "SELECT
 		(SELECT COUNT(*) FROM customers c WHERE NOT EXISTS
@@ -120,7 +121,8 @@ half_written_count() {
 		+ (SELECT COUNT(*) FROM customers c WHERE
 			(SELECT COUNT(*) FROM customer_labels l WHERE l.customer_id = c.id) <>
 			(SELECT JSON_LENGTH(a.labels_after) FROM customer_audit a
-			 WHERE a.customer_id = c.id ORDER BY a.id DESC LIMIT 1))"
+			 WHERE a.customer_id = c.id ORDER BY a.id DESC LIMIT 1))
+		+ ($PAIRS_MISMATCH_SQL)"
 }
 
 # Prints the figure line of a fault: what the harness and a reader compare.

@@ -499,6 +499,11 @@ cases_list() {
 	list_is 'labels=a&labels=b' "${l[6]} ${l[4]} ${l[1]}" 'list: labels all-of (a and b)'
 	list_is 'labels=c' "${l[7]} ${l[4]}" 'list: one label'
 	list_is 'labels=a&labels=b&customerType=JOINT_PERSON' "${l[4]}" 'list: labels with customerType'
+	list_is 'labels=c&labels=b' "${l[4]}" 'list: two labels given out of order'
+	list_is 'labels=b&labels=c&labels=a' "${l[4]}" 'list: three labels all-of'
+	list_is 'labels=a&labels=c&customerType=NATURAL_PERSON' '' 'list: two labels, a type none has'
+	list_is 'labels=a&labels=zz' '' 'list: a label nobody has matches none'
+	list_is "labels=a&labels=b&entityId=$L3_ENTITY" '' 'list: labels with an entity without them'
 	list_rejects "$(printf 'labels=l%d&' {1..17})limit=5" labels 'list: 17 labels 400'
 
 	walk "$L_TOK" 'limit=2'
@@ -597,6 +602,12 @@ cases_patch() {
 	else
 		tap_result 0 'patch: modifiedOn moved forward, createdOn kept' "modifiedOn $m0 -> $m1" "$(last_response)"
 	fi
+	req GET '/roles/customers?labels=x&labels=y&limit=100' -H "$(bearer "$A_TOK")"
+	ok 'patch: the old pair of labels no longer finds the customer' \
+		jq -e --arg id "$P1" '[.data[].customerId] | index($id) == null' <<<"$BODY"
+	req GET '/roles/customers?labels=new&labels=gold&limit=100' -H "$(bearer "$A_TOK")"
+	ok 'patch: the new pair of labels finds the customer' \
+		jq -e --arg id "$P1" '[.data[].customerId] | index($id) != null' <<<"$BODY"
 	patch "$P1" '{"labels":["new","gold"]}' -H "Requestor-ID: $rq"
 	expect 202 'patch with the same set: 202'
 	get_one "$P1"
@@ -651,6 +662,36 @@ cases_audit() {
 		<<<"$(cut -f3 <<<"$row") $(cut -f4 <<<"$row")"
 	row=$(db_query "SELECT COUNT(*) FROM customer_audit WHERE customer_id = UNHEX('$(hex_of "$C1")')" 2>&1)
 	is "$row" 1 'audit: the create wrote one row'
+	is "$(db_query "$PAIRS_MISMATCH_SQL" 2>&1)" 0 \
+		'pair index: exactly the pairs of every customer'"'"'s labels'
+}
+
+# An upgrade from schema version 1: customers written before the pair index
+# existed get their pairs from the migration, which a second run leaves alone.
+cases_migrate() {
+	local conf="$STATE/migrate.conf" v1="$STATE/sql-v1" db=customers_upgrade id
+	mkdir -p "$v1" && cp "$SRCDIR/sql/001-schema.sql" "$v1/"
+	sed "s/^name = .*/name = $db/" "$(APP_CONF)" >"$conf"
+	mariadb_root -e "DROP DATABASE IF EXISTS $db;
+		GRANT ALL ON \`$db\`.* TO '$DB_USER'@'localhost';" || die "migrate: cannot grant"
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$v1" >>"$STATE/admin.log" 2>&1
+	is "$?" 0 'migrate: schema version 1 alone'
+	id=0190a000000070008000000000000001
+	mariadb_root -D "$db" -e "INSERT INTO partners (id, name) VALUES (1, 'p');
+		INSERT INTO customers (id, partner_id, entity_id, entity_type, created_at, modified_at,
+			labels_text) VALUES (UNHEX('$id'), 1, UNHEX('$id'), 'NATURAL_PERSON', NOW(3), NOW(3),
+			CONCAT('a', CHAR(31), 'b', CHAR(31), 'c'));
+		INSERT INTO customer_labels VALUES (UNHEX('$id'), 1, 'a'), (UNHEX('$id'), 1, 'b'),
+			(UNHEX('$id'), 1, 'c');" || die "migrate: cannot write version-1 rows"
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
+	is "$?" 0 'migrate: version 1 to the current version'
+	is "$(mariadb_root -B -N -D "$db" -e "SELECT GROUP_CONCAT(CONCAT(label_a, label_b)
+		ORDER BY label_a, label_b) FROM customer_label_pairs")" 'ab,ac,bc' \
+		'migrate: the customers of version 1 get their label pairs'
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
+	is "$?:$(mariadb_root -B -N -D "$db" -e "SELECT COUNT(*) FROM customer_label_pairs")" 0:3 \
+		'migrate: a second run changes nothing'
+	mariadb_root -e "DROP DATABASE $db"
 }
 
 # ---- tenancy ------------------------------------------------------------------------
@@ -953,7 +994,7 @@ cases_hostile() {
 	is "$STATUS" 200 'throttle: another client from the same address still gets a token'
 }
 
-ALL_CASES="ops token bearer create get list walk_concurrent patch audit isolation race methods status fcgi metrics reload config outage hostile"
+ALL_CASES="ops token bearer create get list walk_concurrent patch audit migrate isolation race methods status fcgi metrics reload config outage hostile"
 # Behind the other servers: every group that crosses the web server, not
 # those that test the pool and the database alone (walk_concurrent, audit,
 # status, outage: lighttpd runs them).
