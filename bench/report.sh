@@ -248,4 +248,9 @@ report_write() { # bench/run's arguments
 	targets_section
 	printf '\n## Memory\n\n'
 	memory_section
+	# The log of what changed and what it bought: measured once, kept by hand.
+	if [ -f "$BENCH_DIR/optimisations.md" ]; then
+		printf '\n'
+		cat "$BENCH_DIR/optimisations.md"
+	fi
 }
