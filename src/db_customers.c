@@ -322,43 +322,31 @@ static void lc_filters(struct list_compose *q, const struct list_filter *f)
  * `ref` and filters `id < ?` row by row, so a deep page reads every newer
  * row first; forced, it is a range scan that starts at the cursor.
  */
-static void lc_by_label(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
-                        const struct uuid *after)
+static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                         const struct uuid *after)
 {
-	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l1"
-	           " FORCE INDEX (idx_customer_labels_filter)"
-	           " STRAIGHT_JOIN customers c ON c.id = l1.customer_id"
-	           " WHERE l1.partner_id = ? AND l1.label = ? AND l1.customer_id < ?");
-	db_param_u64(&q->p, partner_id);
-	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
-	db_param_uuid(&q->p, after);
-	lc_filters(q, f);
-	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
-}
+	/* Two or more: the pair of the two smallest (the set is sorted, so they
+	 * are label_a < label_b as stored) drives the walk and every row of its
+	 * range matches both; one: that label's range. */
+	size_t driving = f->labels.n >= 2 ? 2 : 1;
 
-/*
- * Two or more: the pair of the two smallest (the set is sorted, so they
- * are label_a < label_b as stored) drives the walk; every row of its range
- * matches both.  Any further label is a primary-key probe.
- */
-static void lc_by_pair(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
-                       const struct uuid *after)
-{
-	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_label_pairs lp FORCE INDEX (PRIMARY)"
-	           " STRAIGHT_JOIN customers c ON c.id = lp.customer_id"
-	           " WHERE lp.partner_id = ? AND lp.label_a = ? AND lp.label_b = ?"
-	           " AND lp.customer_id < ?");
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM ");
+	lc_text(q, driving == 2 ? "customer_label_pairs l1 FORCE INDEX (PRIMARY)"
+	                        : "customer_labels l1 FORCE INDEX (idx_customer_labels_filter)");
+	lc_text(q, " STRAIGHT_JOIN customers c ON c.id = l1.customer_id WHERE l1.partner_id = ?");
+	lc_text(q, driving == 2 ? " AND l1.label_a = ? AND l1.label_b = ?" : " AND l1.label = ?");
+	lc_text(q, " AND l1.customer_id < ?");
 	db_param_u64(&q->p, partner_id);
-	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
-	db_param_str(&q->p, f->labels.v[1], f->labels.len[1]);
+	for (size_t i = 0; i < driving; i++)
+		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
 	db_param_uuid(&q->p, after);
-	for (size_t i = 2; i < f->labels.n; i++) {
+	for (size_t i = driving; i < f->labels.n; i++) {
 		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
-		           " WHERE lx.customer_id = lp.customer_id AND lx.label = ?)");
+		           " WHERE lx.customer_id = l1.customer_id AND lx.label = ?)");
 		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
 	}
 	lc_filters(q, f);
-	lc_text(q, " ORDER BY lp.customer_id DESC LIMIT ?");
+	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
 }
 
 /* An entity matches one row at most; else the key whose range is (partner[, filter], id). */
@@ -414,10 +402,8 @@ static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
 	*st = db_cached(db, slot);
 	q.sql = *st ? NULL : sql;
 	db_params_init(&q.p);
-	if (w->f->labels.n >= 2)
-		lc_by_pair(&q, w->partner_id, w->f, w->after);
-	else if (w->f->labels.n == 1)
-		lc_by_label(&q, w->partner_id, w->f, w->after);
+	if (w->f->labels.n)
+		lc_by_labels(&q, w->partner_id, w->f, w->after);
 	else
 		lc_by_customers(&q, w->partner_id, w->f, w->after);
 	db_param_u64(&q.p, w->max);
@@ -596,7 +582,6 @@ static int insert_pairs(struct db *db, uint64_t partner_id, const struct uuid *i
 	rc = db_stmt(db, SLOT_PAIRS_INSERT, SQL_PAIRS_INSERT, &st);
 	if (rc != DB_OK)
 		return rc;
-	memset(bind, 0, sizeof(bind));
 	bind[0] = (MYSQL_BIND){
 	        .buffer_type = MYSQL_TYPE_LONGLONG, .buffer = partner, .is_unsigned = 1};
 	bind[1] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = a, .length = alen};
