@@ -332,7 +332,7 @@ static int cmd_set_status(struct admin *a, int argc, char **argv)
 	struct uuid id, req;
 	enum customer_status status;
 	char request_id[UUID_STR_LEN + 1], canonical[UUID_STR_LEN + 1];
-	struct audit_ctx who = {0, "admin", NULL, request_id};
+	struct audit_ctx who = {0, "admin", NULL, request_id, NULL};
 	int rc;
 
 	if (argc != 2)

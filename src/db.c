@@ -237,6 +237,8 @@ int db_fail(struct db *db, unsigned err, const char *msg, const char *what)
 	db->last_errno = err;
 	if (err == ER_DUP_ENTRY)
 		return DB_CONFLICT;
+	if (err && err == db->quiet_errno)
+		return DB_ERROR;
 	db->stats.errors++;
 	log_error("%s: %s (%u)", what, msg, err);
 	if (db_err_is_loss(err)) {
@@ -335,6 +337,17 @@ int db_exec(struct db *db, unsigned slot, const char *sql, struct db_params *p, 
 		rc = db_execute(db, st, p);
 	if (rc == DB_OK && out)
 		*out = st;
+	return rc;
+}
+
+int db_exec_quiet(struct db *db, unsigned slot, const char *sql, struct db_params *p,
+                  unsigned quiet)
+{
+	int rc;
+
+	db->quiet_errno = quiet;
+	rc = db_exec(db, slot, sql, p, NULL);
+	db->quiet_errno = 0;
 	return rc;
 }
 

@@ -27,6 +27,7 @@ enum db_rc {
 	DB_CONFLICT,     /* unique key taken (duplicate entity) */
 	DB_PRECONDITION, /* If-Match did not match */
 	DB_UNAVAILABLE,  /* server unreachable, timeout, lock wait: 503 */
+	DB_UNCONFIRMED,  /* a write's client_check failed; nothing written */
 	DB_ERROR         /* anything else: 500 (logged) */
 };
 

@@ -12,12 +12,26 @@
 #include "db.h"
 #include "model.h"
 
+/*
+ * A client the request has not read from the database (router.c takes
+ * its partner and scopes from what this worker read before): the
+ * statement that answers the request also requires the client to exist,
+ * be enabled, belong to the partner and hold the scope.  When it does not,
+ * a read finds nothing and a write fails with DB_UNCONFIRMED, having
+ * written nothing.  Borrowed.
+ */
+struct client_check {
+	const char *client_id;
+	const char *scope; /* "customers:read" */
+};
+
 /* Who acts, for the audit record.  All borrowed. */
 struct audit_ctx {
 	uint64_t partner_id;
-	const char *client_id;       /* OAuth client, or "admin" for the admin tool */
+	const char *client_id;        /* OAuth client, or "admin" for the admin tool */
 	const struct uuid *requestor; /* Requestor-ID, NULL when absent */
 	const char *request_id;
+	const struct client_check *check; /* NULL: the client was read in this request */
 };
 
 /*
@@ -28,9 +42,9 @@ struct audit_ctx {
 int db_customer_create(struct db *db, const struct audit_ctx *who, const struct customer_new *c,
                        struct uuid *id, struct uuid *existing);
 
-/* DB_OK and *out, or DB_NOT_FOUND (also for another partner's id). */
-int db_customer_get(struct db *db, uint64_t partner_id, const struct uuid *id,
-                    struct customer_row *out);
+/* DB_OK and *out, or DB_NOT_FOUND (also for another partner's id).  check may be NULL. */
+int db_customer_get(struct db *db, uint64_t partner_id, const struct client_check *check,
+                    const struct uuid *id, struct customer_row *out);
 
 /* Called per row, newest first; return non-zero to stop.  row is borrowed for the call. */
 typedef int (*db_row_cb)(const struct customer_row *row, void *arg);
@@ -38,11 +52,11 @@ typedef int (*db_row_cb)(const struct customer_row *row, void *arg);
 /*
  * Lists this partner's customers matching f, newest first (id descending),
  * strictly after `after` (NULL: from the newest), at most `max` rows.
- * scratch is the caller's row buffer reused for each row.
+ * scratch is the caller's row buffer reused for each row.  check may be NULL.
  */
-int db_customer_list(struct db *db, uint64_t partner_id, const struct list_filter *f,
-                     const struct uuid *after, unsigned max, struct customer_row *scratch,
-                     db_row_cb cb, void *arg);
+int db_customer_list(struct db *db, uint64_t partner_id, const struct client_check *check,
+                     const struct list_filter *f, const struct uuid *after, unsigned max,
+                     struct customer_row *scratch, db_row_cb cb, void *arg);
 
 /*
  * Replaces the label set (sorted).  labels NULL keeps the current set (the

@@ -22,8 +22,8 @@
 #include "db.h"
 #include "model.h"
 
-/* List statement shapes: entity x status x type filter present, 0..16 labels. */
-#define DB_LIST_SHAPES (8 * (LABELS_MAX + 1))
+/* List statement shapes: entity x status x type filter present, 0..16 labels, client check. */
+#define DB_LIST_SHAPES (8 * (LABELS_MAX + 1) * 2)
 
 enum db_slot {
 	SLOT_CLIENT_GET,
@@ -33,12 +33,14 @@ enum db_slot {
 	SLOT_CUSTOMER_INSERT,
 	SLOT_CUSTOMER_EXISTING,
 	SLOT_CUSTOMER_GET,
+	SLOT_CUSTOMER_GET_CHECKED,
 	SLOT_CUSTOMER_LOCK,
 	SLOT_CUSTOMER_TOUCH,
 	SLOT_CUSTOMER_STATUS,
 	SLOT_LABELS_DELETE,
 	SLOT_PAIRS_INSERT,
 	SLOT_AUDIT_INSERT,
+	SLOT_AUDIT_INSERT_CHECKED,
 	SLOT_MIGRATIONS_LIST,
 	SLOT_MIGRATION_RECORD,
 	SLOT_MIGRATION_LOCK,
@@ -52,17 +54,18 @@ struct db {
 	MYSQL *conn; /* NULL while disconnected */
 	const struct config *cfg;
 	struct db_endpoint ep[CONFIG_DB_ENDPOINTS_MAX]; /* the servers, in failover order */
-	unsigned nep;                                    /* >= 1 */
-	unsigned cur;                                    /* the one connected or to try next */
+	unsigned nep;                                   /* >= 1 */
+	unsigned cur;                                   /* the one connected or to try next */
 	MYSQL_STMT *stmt[SLOT_COUNT];
 	struct db_stats stats;
 	int64_t last_attempt_ms; /* of the last connect attempt */
 	int last_attempt_failed; /* ... and took SLOW_CONNECT_MS or more (db.c) */
 	int connected_once;
-	int no_schema;       /* connect without a default database (migrate) */
-	unsigned last_errno; /* server or client error of the current attempt, 0 if none */
-	int lost;            /* the current attempt lost the connection */
-	int commit_sent;     /* the current transaction got as far as COMMIT */
+	int no_schema;        /* connect without a default database (migrate) */
+	unsigned last_errno;  /* server or client error of the current attempt, 0 if none */
+	int lost;             /* the current attempt lost the connection */
+	int commit_sent;      /* the current transaction got as far as COMMIT */
+	unsigned quiet_errno; /* see db_exec_quiet() */
 };
 
 /* Closes the statements and the connection (the next use connects again). */
@@ -104,6 +107,13 @@ void db_param_ms(struct db_params *p, int64_t ms); /* DATETIME(3), UTC; ms < 0 =
 int db_execute(struct db *db, MYSQL_STMT *st, struct db_params *p);
 /* db_stmt() then db_execute(); *out (may be NULL) gets the statement. */
 int db_exec(struct db *db, unsigned slot, const char *sql, struct db_params *p, MYSQL_STMT **out);
+/*
+ * db_exec() of a statement that fails with the server error `quiet` on
+ * purpose: that error is neither logged nor counted, and comes back as
+ * DB_ERROR with db->last_errno == quiet.
+ */
+int db_exec_quiet(struct db *db, unsigned slot, const char *sql, struct db_params *p,
+                  unsigned quiet);
 
 /* ---- result columns ---------------------------------------------------- */
 

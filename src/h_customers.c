@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cursor.h"
 #include "customer_json.h"
 #include "db_customers.h"
@@ -16,17 +17,30 @@
 #include "log.h"
 #include "query.h"
 #include "response.h"
+#include "router.h"
 #include "validate.h"
 
 static struct customer_row row_buf;
 
-static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor)
+/* The check the answering statement makes for an unconfirmed client (router.c), else NULL. */
+static const struct client_check *check_for(const struct request *r, struct client_check *buf)
+{
+	if (!r->client_unconfirmed)
+		return NULL;
+	buf->client_id = r->client_id;
+	buf->scope = scope_name(r->route_scope);
+	return buf;
+}
+
+static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor,
+                                  struct client_check *buf)
 {
 	struct audit_ctx who = {
-		.partner_id = r->partner_id,
-		.client_id = r->client_id,
-		.requestor = requestor,
-		.request_id = r->request_id,
+	        .partner_id = r->partner_id,
+	        .client_id = r->client_id,
+	        .requestor = requestor,
+	        .request_id = r->request_id,
+	        .check = check_for(r, buf),
 	};
 	return who;
 }
@@ -76,6 +90,7 @@ void h_customers_create(struct request *r, const char *arg)
 {
 	struct customer_new c;
 	struct uuid requestor, id, existing;
+	struct client_check check;
 	struct audit_ctx who;
 	int has_requestor, rc;
 
@@ -86,7 +101,7 @@ void h_customers_create(struct request *r, const char *arg)
 	                     &has_requestor, &requestor, &r->err);
 	if (validate_customer_new(r->json, &c, &r->err) < 0 || r->err.status)
 		goto fail;
-	who = audit_for(r, has_requestor ? &requestor : NULL);
+	who = audit_for(r, has_requestor ? &requestor : NULL, &check);
 	rc = db_customer_create(r->db, &who, &c, &id, &existing);
 	if (rc == DB_CONFLICT)
 		already_exists(r, &c, &existing);
@@ -97,7 +112,7 @@ void h_customers_create(struct request *r, const char *arg)
 	answer_id(r, &id);
 	return;
 fail:
-	response_error(r, NULL);
+	handler_fail(r);
 }
 
 struct page {
@@ -135,8 +150,9 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 	if (p->more) {
 		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
 		                  fhash, &p->last, cursor) != 0) {
-			api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
-			response_error(r, NULL);
+			api_err_set(&r->err, 500, "INTERNAL_ERROR",
+			            "Internal error; see the service log");
+			handler_fail(r);
 			return;
 		}
 		next = json_string(cursor);
@@ -150,6 +166,7 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 void h_customers_list(struct request *r, const char *arg)
 {
 	struct list_filter f;
+	struct client_check check;
 	struct page p = {0};
 	struct uuid after;
 	unsigned char fhash[32];
@@ -169,35 +186,38 @@ void h_customers_list(struct request *r, const char *arg)
 	}
 	p.limit = f.limit;
 	p.data = json_array();
-	rc = db_customer_list(r->db, r->partner_id, &f, f.cursor ? &after : NULL, f.limit + 1,
-	                      &row_buf, page_add, &p);
+	rc = db_customer_list(r->db, r->partner_id, check_for(r, &check), &f,
+	                      f.cursor ? &after : NULL, f.limit + 1, &row_buf, page_add, &p);
 	if (rc == DB_OK && p.failed) {
 		log_error("list: out of memory rendering a page");
 		rc = DB_ERROR;
 	}
-	if (rc != DB_OK) {
-		json_decref(p.data);
+	if (rc != DB_OK)
 		handler_db_error(r, rc);
+	/* no row also when the client check failed: read the client before answering empty */
+	if (rc != DB_OK || (p.n == 0 && router_confirm_client(r) < 0)) {
+		json_decref(p.data);
 		goto fail;
 	}
 	answer_page(r, &p, fhash);
 	json_decref(p.data);
 	return;
 fail:
-	response_error(r, NULL);
+	handler_fail(r);
 }
 
 void h_customer_get(struct request *r, const char *arg)
 {
 	char etag[32], header[48];
 	const char *hdrs[] = {header, NULL};
+	struct client_check check;
 	struct uuid id;
 	json_t *body;
 	int rc;
 
 	if (parse_customer_id(r, arg, &id) < 0)
 		goto fail;
-	rc = db_customer_get(r->db, r->partner_id, &id, &row_buf);
+	rc = db_customer_get(r->db, r->partner_id, check_for(r, &check), &id, &row_buf);
 	if (rc == DB_NOT_FOUND)
 		not_found(r, &id);
 	else if (rc != DB_OK)
@@ -211,13 +231,14 @@ void h_customer_get(struct request *r, const char *arg)
 	json_decref(body);
 	return;
 fail:
-	response_error(r, NULL);
+	handler_fail(r);
 }
 
 void h_customer_patch(struct request *r, const char *arg)
 {
 	struct uuid requestor, id;
 	struct label_set labels;
+	struct client_check check;
 	struct audit_ctx who;
 	int has_requestor, has_labels, changed, rc;
 
@@ -228,7 +249,7 @@ void h_customer_patch(struct request *r, const char *arg)
 		goto fail;
 	if (validate_labels_patch(r->json, &has_labels, &labels, &r->err) < 0 || r->err.status)
 		goto fail;
-	who = audit_for(r, &requestor);
+	who = audit_for(r, &requestor, &check);
 	rc = db_customer_set_labels(r->db, &who, &id, has_labels ? &labels : NULL,
 	                            request_param(r, "HTTP_IF_MATCH"), &changed);
 	if (rc == DB_NOT_FOUND)
@@ -243,5 +264,5 @@ void h_customer_patch(struct request *r, const char *arg)
 	response_empty(r, 202, NULL);
 	return;
 fail:
-	response_error(r, NULL);
+	handler_fail(r);
 }

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "response.h"
+#include "router.h"
 
 #define METRICS_BUF (256 * 1024)
 
@@ -16,8 +17,16 @@ void handler_db_error(struct request *r, int rc)
 	if (rc == DB_UNAVAILABLE)
 		api_err_set(&r->err, 503, "SERVICE_UNAVAILABLE",
 		            "The database is unavailable; retry later");
+	else if (rc == DB_UNCONFIRMED) /* the client changed while the request ran */
+		api_err_set(&r->err, 503, "SERVICE_UNAVAILABLE", "Please retry the request");
 	else
 		api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
+}
+
+void handler_fail(struct request *r)
+{
+	router_confirm_client(r);
+	response_error(r, NULL);
 }
 
 void h_healthz(struct request *r, const char *arg)

@@ -21,4 +21,11 @@ void h_jwks(struct request *r, const char *arg);
 /* Sets r->err from a database result that is not DB_OK (503 or 500). */
 void handler_db_error(struct request *r, int rc);
 
+/*
+ * Answers with r->err, unless the client was not confirmed yet
+ * (r->client_unconfirmed) and reading it now refuses the request: then
+ * with that 401 or 403, which comes before any other error.
+ */
+void handler_fail(struct request *r);
+
 #endif

@@ -34,4 +34,12 @@ const char *router_route_method(int route);
 /* Routes, authenticates and runs the handler; always answers. */
 void router_dispatch(struct request *r);
 
+/*
+ * For a request whose client is unconfirmed (r->client_unconfirmed), reads
+ * the client now.  0 when it still grants the request, with the same
+ * partner; else -1 with r->err replaced by the 401, 403 or 503.  0 at once
+ * for a confirmed request.
+ */
+int router_confirm_client(struct request *r);
+
 #endif

@@ -14,6 +14,7 @@ struct slot {
 	size_t len; /* 0: empty */
 	char token[TOKEN_MAX];
 	struct token_claims claims;
+	struct token_client client;
 };
 
 static struct slot slots[SLOTS];
@@ -30,14 +31,27 @@ static size_t slot_of(const char *token, size_t *len)
 	return (size_t)(h % SLOTS);
 }
 
-int token_cache_get(const char *token, int64_t now, struct token_claims *out)
+/* The slot holding token, or NULL. */
+static struct slot *find(const char *token)
 {
 	size_t len;
-	const struct slot *s = &slots[slot_of(token, &len)];
+	struct slot *s = &slots[slot_of(token, &len)];
 
-	if (len == 0 || s->len != len || memcmp(s->token, token, len) != 0 || s->claims.exp <= now)
+	if (len == 0 || s->len != len || memcmp(s->token, token, len) != 0)
+		return NULL;
+	return s;
+}
+
+int token_cache_get(const char *token, int64_t now, struct token_claims *out,
+                    struct token_client *client)
+{
+	const struct slot *s = find(token);
+
+	if (!s || s->claims.exp <= now)
 		return 0;
 	*out = s->claims;
+	if (client)
+		*client = s->client;
 	return 1;
 }
 
@@ -51,4 +65,13 @@ void token_cache_put(const char *token, const struct token_claims *claims)
 	memcpy(s->token, token, len);
 	s->len = len;
 	s->claims = *claims;
+	s->client = (struct token_client){0, 0};
+}
+
+void token_cache_set_client(const char *token, const struct token_client *client)
+{
+	struct slot *s = find(token);
+
+	if (s)
+		s->client = client ? *client : (struct token_client){0, 0};
 }

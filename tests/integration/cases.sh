@@ -647,6 +647,80 @@ cases_patch() {
 	is "$STATUS" 403 'patch with a read-only token: 403'
 }
 
+# ---- the client, read once per worker --------------------------------------
+
+# Prepared statements the server has executed so far.
+stmt_count() { db_query "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'" | cut -f2; }
+
+# Enough requests with the token that every worker has read its client.
+warm_client() { # TOKEN
+	local i
+	for i in $(seq 20); do
+		req GET /roles/customers?limit=1 -H "$(bearer "$1")"
+	done
+}
+
+# A worker that has read a client lets the answering statement check it
+# (router.c): one statement for a GET, and still 401 the moment the
+# client is disabled, 403 the moment its scopes shrink, on every route and
+# before any other error.
+cases_client_check() {
+	local warm wtok id before after narrow ntok
+	client_add warm acme
+	must_token wtok "$warm"
+	create "$wtok" "$(uuid4)" NATURAL_PERSON '["w"]'
+	id=$NEW_ID
+	warm_client "$wtok"
+	before=$(stmt_count)
+	for _ in 1 2 3 4 5; do
+		req GET "/roles/customers/$id" -H "$(bearer "$wtok")"
+	done
+	after=$(stmt_count)
+	is "$STATUS $((after - before))" "200 5" 'a read client: GET one is one statement'
+	before=$(stmt_count)
+	create "$wtok" "$(uuid4)" NATURAL_PERSON '["w"]'
+	after=$(stmt_count)
+	is "$STATUS $((after - before))" "200 3" \
+		'a read client: POST with one label is three statements (customer, label, audit)'
+	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
+	expect 404 'a read client: unknown id still 404'
+	req GET '/roles/customers?entityId=00000000-0000-4000-8000-000000000000' -H "$(bearer "$wtok")"
+	is "$STATUS $(jb '.data | length')" "200 0" 'a read client: an empty page is still 200'
+
+	admin client disable "$(jq -r .client_id <<<"$warm")" >>"$STATE/admin.log" 2>&1 ||
+		die "customers-admin client disable failed"
+	req GET "/roles/customers/$id" -H "$(bearer "$wtok")"
+	expect_invalid_token 'disabled after being read: GET one 401'
+	req GET /roles/customers -H "$(bearer "$wtok")"
+	expect_invalid_token 'disabled after being read: list 401'
+	create "$wtok" "$(uuid4)" NATURAL_PERSON '["w"]'
+	expect_invalid_token 'disabled after being read: POST 401'
+	req PATCH "/roles/customers/$id" -H "$(bearer "$wtok")" "${JH[@]}" \
+		-H "Requestor-ID: $(uuid4)" -d '{"labels":["v"]}'
+	expect_invalid_token 'disabled after being read: PATCH 401'
+	req POST /roles/customers -H "$(bearer "$wtok")" "${JH[@]}" -d '{"entityId":"x"}'
+	expect_invalid_token 'disabled after being read: 401 before 400 for an invalid body'
+	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
+	expect_invalid_token 'disabled after being read: 401 before 404'
+	is "$(db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$warm")'")" 2 \
+		'disabled after being read: nothing written after the disable'
+
+	client_add narrow acme
+	must_token ntok "$narrow"
+	warm_client "$ntok"
+	db_query "UPDATE oauth_clients SET scopes = 'customers:read' WHERE client_id = '$(jq -r .client_id <<<"$narrow")'"
+	create "$ntok" "$(uuid4)" NATURAL_PERSON
+	expect 403 'write scope withdrawn after being read: POST 403'
+	req PATCH "/roles/customers/$id" -H "$(bearer "$ntok")" "${JH[@]}" \
+		-H "Requestor-ID: $(uuid4)" -d '{"labels":["v"]}'
+	expect 403 'write scope withdrawn after being read: PATCH 403'
+	req GET "/roles/customers/$id" -H "$(bearer "$ntok")"
+	expect 200 'write scope withdrawn: GET one still 200'
+	db_query "UPDATE oauth_clients SET scopes = 'customers:write' WHERE client_id = '$(jq -r .client_id <<<"$narrow")'"
+	req GET /roles/customers -H "$(bearer "$ntok")"
+	expect 403 'read scope withdrawn after being read: list 403'
+}
+
 # ---- audit trail (read straight from the database) --------------------------------
 
 hex_of() { tr -d '-' <<<"$1"; }
@@ -994,12 +1068,12 @@ cases_hostile() {
 	is "$STATUS" 200 'throttle: another client from the same address still gets a token'
 }
 
-ALL_CASES="ops token bearer create get list walk_concurrent patch audit migrate isolation race methods status fcgi metrics reload config outage hostile"
+ALL_CASES="ops token bearer create get list walk_concurrent patch client_check audit migrate isolation race methods status fcgi metrics reload config outage hostile"
 # Behind the other servers: every group that crosses the web server, not
 # those that test the pool and the database alone (walk_concurrent, audit,
 # status, outage: lighttpd runs them).
 # shellcheck disable=SC2034 # used by the runners (run-*.sh)
-WEB_CASES="ops token bearer create get list patch isolation race methods fcgi metrics"
+WEB_CASES="ops token bearer create get list patch client_check isolation race methods fcgi metrics"
 
 run_cases() {
 	local globex
