@@ -682,6 +682,14 @@ cases_client_check() {
 	after=$(stmt_count)
 	is "$STATUS $((after - before))" "200 3" \
 		'a read client: POST with one label is three statements (customer, label, audit)'
+	before=$(stmt_count)
+	req PATCH "/roles/customers/$id" -H "$(bearer "$wtok")" "${JH[@]}" \
+		-H "Requestor-ID: $(uuid4)" -d '{"labels":["w2"]}'
+	after=$(stmt_count)
+	is "$STATUS $((after - before))" "202 4" \
+		'PATCH of a new set: four statements (update, delete returning, label, audit)'
+	req GET "/roles/customers/$id" -H "$(bearer "$wtok")"
+	is "$(jb '.labels | join(",")')" w2 'PATCH of a new set: written'
 	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
 	expect 404 'a read client: unknown id still 404'
 	req GET '/roles/customers?entityId=00000000-0000-4000-8000-000000000000' -H "$(bearer "$wtok")"
@@ -702,7 +710,7 @@ cases_client_check() {
 	expect_invalid_token 'disabled after being read: 401 before 400 for an invalid body'
 	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
 	expect_invalid_token 'disabled after being read: 401 before 404'
-	is "$(db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$warm")'")" 2 \
+	is "$(db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$warm")'")" 3 \
 		'disabled after being read: nothing written after the disable'
 
 	client_add narrow acme
