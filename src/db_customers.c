@@ -105,9 +105,9 @@ static const char SQL_PAIRS_INSERT[] =
         " VALUES (?, ?, ?, ?)";
 
 #define SQL_AUDIT_HEAD                                                                             \
-	"INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id, "           \
-	"request_id,"                                                                              \
-	" action, labels_before, labels_after, status_before, status_after, created_at)"
+	"INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"            \
+	" request_id, action, labels_before, labels_after, status_before, status_after,"           \
+	" created_at)"
 static const char SQL_AUDIT[] = SQL_AUDIT_HEAD " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_AUDIT_CHECKED[] = SQL_AUDIT_HEAD
         " VALUES (?, ?, (SELECT o.client_id " CLIENT_ROW "), ?, ?, ?, ?, ?, ?, ?, ?)";
