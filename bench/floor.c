@@ -34,7 +34,7 @@ static const char SELECT_ONE[] =
         "SELECT c.id, c.entity_id, c.entity_type, c.status, c.created_at, c.modified_at,"
         " c.cancellation_date, c.version,"
         " (SELECT GROUP_CONCAT(l.label ORDER BY l.label SEPARATOR '\\n')"
-        "  FROM customer_labels l WHERE l.customer_id = c.id)"
+        "  FROM customer_labels l WHERE l.customer_id = c.id AND l.paired_with = '')"
         " FROM customers c WHERE c.id = ? AND c.partner_id = ?";
 
 struct options {

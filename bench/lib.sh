@@ -199,7 +199,7 @@ export_ids() { # DB FILE
 }
 
 analyze() { # DB
-	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels, customer_ref_accounts' \
+	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels' \
 		>/dev/null || die "ANALYZE TABLE failed in $1"
 }
 

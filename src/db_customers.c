@@ -1,31 +1,33 @@
 /*
- * db_customers: customers, labels, reference accounts and the audit trail.
+ * db_customers: customers, their labels and the audit trail.
  *
  * A customer is read in one index lookup: its labels and ref accounts come
  * from read copies on the customer row (labels_text, ref_accounts_text),
  * strings joined by the ASCII unit (0x1F) and record (0x1E) separators,
  * which validation keeps out of every label, name and code.  Writers render
- * them in the same transaction as the join-table rows (db_labels_text,
- * db_refs_text); readers cut them into NUL-terminated strings in place in
- * the row's buffer.  Labels are stored sorted in byte order.
+ * them (db_labels_text, db_refs_text) in the same transaction as the
+ * label rows, which stay the source for filtering; readers cut them into
+ * NUL-terminated strings in place in the row's buffer.  Labels are stored
+ * sorted in byte order.  customer_labels also holds every pair of a
+ * customer's labels (label < paired_with; '' marks a label's own row):
+ * one bulk INSERT writes both, one DELETE removes both.
  *
  * The list is a keyset walk newest first: `id < after`, where "no cursor"
  * is sixteen 0xFF bytes so one statement serves both cases.  Each filter
  * shape (entity?, status?, type?, number of labels) gets its own statement,
  * built from fixed fragments on first use and cached per connection.  With
- * two or more labels, the range of the two smallest in the pair index
- * (customer_label_pairs) drives the walk and each further label is a
- * primary-key probe; with one, its (partner_id, label, customer_id) range;
- * without, one of the (partner_id[, status | entity_type], id) keys.
+ * two or more labels, the range of the pair of the two smallest drives the
+ * walk and each further label is a primary-key probe; with one, the range
+ * of its own rows; both (partner_id, label, paired_with, customer_id).
+ * Without, one of the (partner_id[, status | entity_type], id) keys.
  * Either way rows come out in index order, so there is no filesort and
  * LIMIT stops early.
  *
- * Writes run in db_tx() with their audit record, written last; labels are
- * written with their pairs.  The customer's row lock (SELECT ... FOR
- * UPDATE) orders concurrent PATCHes; the unique key (partner_id,
- * entity_id) decides concurrent creates.  A client_check rides on the
- * statement that answers the request: the GET, the list page, or a
- * write's audit insert.
+ * Writes run in db_tx() with their audit record, written last.  The
+ * customer's row lock (SELECT ... FOR UPDATE) orders concurrent PATCHes;
+ * the unique key (partner_id, entity_id) decides concurrent creates.  A
+ * client_check rides on the statement that answers the request: the GET,
+ * the list page, or a write's audit insert.
  */
 #include <jansson.h>
 #include <mysqld_error.h>
@@ -43,8 +45,8 @@
 /* The row buffer's first part holds the labels, the rest the ref accounts. */
 #define ROW_LABELS_CAP (LABELS_MAX * (LABEL_MAX_BYTES + 1))
 #define LIST_SQL_MAX 4096
-#define PAIRS_MAX (LABELS_MAX * (LABELS_MAX - 1) / 2)
-#define INSERT_SQL_MAX 1024
+/* a customer's label rows: each label, and each pair of them */
+#define LABEL_ROWS_MAX (LABELS_MAX + LABELS_MAX * (LABELS_MAX - 1) / 2)
 
 #define CUSTOMER_COLS                                                                              \
 	"c.id, c.entity_id, c.entity_type, c.status, c.created_at, c.modified_at,"                 \
@@ -90,7 +92,7 @@ static const char SQL_STATUS[] =
         "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
         " version = version + 1 WHERE id = ?";
 
-/* The customer's label pairs go with them (ON DELETE CASCADE). */
+/* Labels and pairs: both are rows of customer_labels. */
 static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE customer_id = ?";
 
 /* A PATCH without If-Match: the row lock and the change in one statement (labels_set_blind). */
@@ -98,10 +100,10 @@ static const char SQL_TOUCH_IF_CHANGED[] =
         "UPDATE customers SET labels_text = ?, modified_at = ?, version = version + 1"
         " WHERE id = ? AND partner_id = ? AND labels_text <> ?";
 static const char SQL_LABELS_TAKE[] =
-        "DELETE FROM customer_labels WHERE customer_id = ? RETURNING label";
+        "DELETE FROM customer_labels WHERE customer_id = ? RETURNING label, paired_with";
 
-static const char SQL_PAIRS_INSERT[] =
-        "INSERT INTO customer_label_pairs (partner_id, label_a, label_b, customer_id)"
+static const char SQL_LABELS_INSERT[] =
+        "INSERT INTO customer_labels (customer_id, partner_id, label, paired_with)"
         " VALUES (?, ?, ?, ?)";
 
 #define SQL_AUDIT_HEAD                                                                             \
@@ -373,23 +375,25 @@ static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const stru
                          const struct uuid *after)
 {
 	/* Two or more: the pair of the two smallest (the set is sorted, so they
-	 * are label_a < label_b as stored) drives the walk and every row of its
-	 * range matches both; one: that label's range. */
+	 * are label < paired_with as stored) drives the walk and every row of
+	 * its range matches both; one: that label's own rows (paired_with ''). */
 	size_t driving = f->labels.n >= 2 ? 2 : 1;
 
-	lc_text(q, "SELECT " CUSTOMER_COLS " FROM ");
-	lc_text(q, driving == 2 ? "customer_label_pairs l1 FORCE INDEX (PRIMARY)"
-	                        : "customer_labels l1 FORCE INDEX (idx_customer_labels_filter)");
-	lc_text(q, " STRAIGHT_JOIN customers c ON c.id = l1.customer_id WHERE l1.partner_id = ?");
-	lc_text(q, driving == 2 ? " AND l1.label_a = ? AND l1.label_b = ?" : " AND l1.label = ?");
-	lc_text(q, " AND l1.customer_id < ?");
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l1"
+	           " FORCE INDEX (idx_customer_labels_filter)"
+	           " STRAIGHT_JOIN customers c ON c.id = l1.customer_id WHERE l1.partner_id = ?"
+	           " AND l1.label = ? AND l1.paired_with = ? AND l1.customer_id < ?");
 	db_param_u64(&q->p, partner_id);
-	for (size_t i = 0; i < driving; i++)
-		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
+	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
+	if (driving == 2)
+		db_param_str(&q->p, f->labels.v[1], f->labels.len[1]);
+	else
+		db_param_cstr(&q->p, "");
 	db_param_uuid(&q->p, after);
 	for (size_t i = driving; i < f->labels.n; i++) {
 		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
-		           " WHERE lx.customer_id = l1.customer_id AND lx.label = ?)");
+		           " WHERE lx.customer_id = l1.customer_id AND lx.paired_with = ''"
+		           " AND lx.label = ?)");
 		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
 	}
 	lc_filters(q, f);
@@ -587,55 +591,33 @@ out:
 
 /* ---- create -------------------------------------------------------------- */
 
-/* Runs a multi-row INSERT of n rows whose parameters are in p. */
-static int insert_rows(struct db *db, unsigned slot, const char *head, const char *tuple, size_t n,
-                       struct db_params *p)
-{
-	MYSQL_STMT *st = db_cached(db, slot);
-	char sql[INSERT_SQL_MAX];
-	size_t len;
-	int rc;
-
-	if (!st) {
-		len = (size_t)snprintf(sql, sizeof(sql), "%s", head);
-		for (size_t i = 0; i < n && len < sizeof(sql); i++)
-			len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s", i ? ", " : "",
-			                        tuple);
-		if (len >= sizeof(sql)) {
-			log_error("insert statement longer than %zu bytes", sizeof(sql));
-			return DB_ERROR;
-		}
-		rc = db_stmt(db, slot, sql, &st);
-		if (rc != DB_OK)
-			return rc;
-	}
-	return db_execute(db, st, p);
-}
-
 /*
- * Every pair of a sorted label set into the pair index, in one bulk
- * execution: one statement and one round trip for any number of pairs, up
- * to 120.  Bound column-wise, each column an array, so the strings are the
- * set's own (an array of pointers).
+ * The labels and every pair of them (the set is sorted, so label <
+ * paired_with), in one bulk execution: one statement and one round trip
+ * for up to 136 rows.  Bound column-wise, each column an array, so the
+ * strings are the set's own (an array of pointers).
  */
-static int insert_pairs(struct db *db, uint64_t partner_id, const struct uuid *id,
-                        const struct label_set *set)
+static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
+                         const struct label_set *set)
 {
-	const char *a[PAIRS_MAX], *b[PAIRS_MAX];
-	const unsigned char *ids[PAIRS_MAX];
-	unsigned long alen[PAIRS_MAX], blen[PAIRS_MAX], idlen[PAIRS_MAX];
-	unsigned long long partner[PAIRS_MAX];
+	const char *label[LABEL_ROWS_MAX], *with[LABEL_ROWS_MAX];
+	const unsigned char *ids[LABEL_ROWS_MAX];
+	unsigned long llen[LABEL_ROWS_MAX], wlen[LABEL_ROWS_MAX], idlen[LABEL_ROWS_MAX];
+	unsigned long long partner[LABEL_ROWS_MAX];
 	MYSQL_BIND bind[4];
 	MYSQL_STMT *st = NULL;
 	unsigned int n = 0;
 	int rc;
 
+	if (set->n > LABELS_MAX)
+		return DB_ERROR;
 	for (size_t i = 0; i < set->n; i++) {
-		for (size_t j = i + 1; j < set->n; j++, n++) {
-			a[n] = set->v[i];
-			alen[n] = set->len[i];
-			b[n] = set->v[j];
-			blen[n] = set->len[j];
+		for (size_t j = i; j < set->n; j++, n++) {
+			/* j == i: the label's own row, paired with "" */
+			label[n] = set->v[i];
+			llen[n] = set->len[i];
+			with[n] = j == i ? "" : set->v[j];
+			wlen[n] = j == i ? 0 : set->len[j];
 			ids[n] = id->b;
 			idlen[n] = sizeof(id->b);
 			partner[n] = partner_id;
@@ -643,64 +625,19 @@ static int insert_pairs(struct db *db, uint64_t partner_id, const struct uuid *i
 	}
 	if (n == 0)
 		return DB_OK;
-	rc = db_stmt(db, SLOT_PAIRS_INSERT, SQL_PAIRS_INSERT, &st);
+	rc = db_stmt(db, SLOT_LABELS_INSERT, SQL_LABELS_INSERT, &st);
 	if (rc != DB_OK)
 		return rc;
-	bind[0] = (MYSQL_BIND){
+	bind[0] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_BLOB, .buffer = ids, .length = idlen};
+	bind[1] = (MYSQL_BIND){
 	        .buffer_type = MYSQL_TYPE_LONGLONG, .buffer = partner, .is_unsigned = 1};
-	bind[1] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = a, .length = alen};
-	bind[2] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = b, .length = blen};
-	bind[3] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_BLOB, .buffer = ids, .length = idlen};
+	bind[2] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = label, .length = llen};
+	bind[3] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = with, .length = wlen};
 	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &n) || mysql_stmt_bind_param(st, bind))
-		return db_stmt_fail(db, st, "pairs: bind");
+		return db_stmt_fail(db, st, "labels: bind");
 	if (mysql_stmt_execute(st))
-		return db_stmt_fail(db, st, "pairs: bulk insert");
+		return db_stmt_fail(db, st, "labels: bulk insert");
 	return DB_OK;
-}
-
-/* The labels and their pairs. */
-static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
-                         const struct label_set *set)
-{
-	struct db_params p;
-	int rc;
-
-	if (set->n == 0)
-		return DB_OK;
-	db_params_init(&p);
-	for (size_t i = 0; i < set->n; i++) {
-		db_param_uuid(&p, id);
-		db_param_u64(&p, partner_id);
-		db_param_str(&p, set->v[i], set->len[i]);
-	}
-	rc = insert_rows(db, SLOT_LABELS_INSERT + (unsigned)set->n - 1,
-	                 "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES ",
-	                 "(?, ?, ?)", set->n, &p);
-	return rc == DB_OK ? insert_pairs(db, partner_id, id, set) : rc;
-}
-
-static int insert_refs(struct db *db, const struct uuid *id, const struct customer_new *c)
-{
-	struct db_params p;
-
-	if (c->nref == 0)
-		return DB_OK;
-	if (c->nref > REF_ACCOUNTS_MAX)
-		return DB_ERROR;
-	db_params_init(&p);
-	for (size_t i = 0; i < c->nref; i++) {
-		db_param_uuid(&p, id);
-		db_param_u64(&p, i);
-		db_param_cstr(&p, c->ref[i].iban);
-		db_param_cstr(&p, c->ref[i].bic);
-		db_param_cstr(&p, c->ref[i].bank_name);
-		db_param_cstr(&p, c->ref[i].owner_name);
-		db_param_cstr(&p, c->ref[i].primary ? "PRIMARY" : "OTHER");
-	}
-	return insert_rows(db, SLOT_REFS_INSERT + (unsigned)c->nref - 1,
-	                   "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic,"
-	                   " bank_name, owner_name, type) VALUES ",
-	                   "(?, ?, ?, ?, ?, ?, ?)", c->nref, &p);
 }
 
 struct create_work {
@@ -749,8 +686,6 @@ static int create_run(struct db *db, void *arg)
 	}
 	a.ms = uuid_v7_ms(w->id);
 	rc = insert_customer(db, w, a.ms);
-	if (rc == DB_OK)
-		rc = insert_refs(db, w->id, w->c);
 	if (rc == DB_OK)
 		rc = insert_labels(db, w->who->partner_id, w->id, &w->c->labels);
 	if (rc == DB_OK)
@@ -883,11 +818,11 @@ struct labels_work {
 	struct locked lk;
 };
 
-/* Deletes the customer's labels (and so their pairs) into lk->labels, in byte order. */
+/* Deletes the customer's labels and pairs; the labels into lk->labels, in key (byte) order. */
 static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
 {
-	char label[LABEL_MAX_BYTES + 1];
-	size_t len, at = 0;
+	char label[LABEL_MAX_BYTES + 1], with[LABEL_MAX_BYTES + 1];
+	size_t len, with_len, at = 0;
 	struct db_params p;
 	struct db_cols c;
 	MYSQL_STMT *st = NULL;
@@ -897,12 +832,13 @@ static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
 	db_param_uuid(&p, id);
 	db_cols_init(&c);
 	db_col_str(&c, label, sizeof(label), &len);
+	db_col_str(&c, with, sizeof(with), &with_len);
 	rc = db_exec(db, SLOT_LABELS_TAKE, SQL_LABELS_TAKE, &p, &st);
 	if (rc == DB_OK)
 		rc = db_fetch_begin(db, st, &c);
 	lk->buf[0] = '\0';
 	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK)
-		if (join_part(lk->buf, sizeof(lk->buf), &at, SEP_UNIT, label, len))
+		if (with_len == 0 && join_part(lk->buf, sizeof(lk->buf), &at, SEP_UNIT, label, len))
 			rc = DB_ERROR;
 	if (st && db->conn)
 		db_fetch_end(st);

@@ -2,15 +2,17 @@
  * db_seed: the bulk load behind `customers-admin seed`.
  *
  * Customers are generated a transaction's worth at a time (a "chunk") into
- * row arrays, one per table (the label-pair index is one), and sent with
- * MariaDB's bulk execution: one prepared INSERT per table, executed per
- * batch with STMT_ATTR_ARRAY_SIZE rows.  Binding is row-wise (STMT_ATTR_ROW_SIZE): each table's row
- * is a struct holding its values inline, so a batch is one slice of one array and nothing needs a
- * pointer per value, as column-wise binding of strings, blobs and times would.  Foreign keys are
- * not checked while loading (parents go in first, in the same transaction); unique checks stay on,
- * because a seed repeated for the same partner repeats its entity ids, and
- * with them off InnoDB need not notice: measured, they cost nothing
- * noticeable at a million customers.
+ * row arrays, one per table (customer_labels: each customer's labels, then
+ * their pairs), and sent with MariaDB's bulk execution: one prepared INSERT
+ * per table, executed per batch with STMT_ATTR_ARRAY_SIZE rows.  Binding is
+ * row-wise (STMT_ATTR_ROW_SIZE): each table's row is a struct holding its
+ * values inline, so a batch is one slice of one array and nothing needs a
+ * pointer per value, as column-wise binding of strings, blobs and times
+ * would.  Foreign keys are not checked while loading (parents go in first,
+ * in the same transaction); unique checks stay on, because a seed repeated
+ * for the same partner repeats its entity ids, and with them off InnoDB
+ * need not notice: measured, they cost nothing noticeable at a million
+ * customers.
  *
  * A chunk is generated before its transaction starts, so when db_tx()
  * replays the transaction (deadlock, connection lost before COMMIT) it
@@ -49,15 +51,8 @@ static const char SQL_CUSTOMERS[] =
         " modified_at, cancellation_date, version, labels_text, ref_accounts_text)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
-static const char SQL_LABELS[] =
-        "INSERT INTO customer_labels (customer_id, partner_id, label) VALUES (?, ?, ?)";
-
-static const char SQL_PAIRS[] = "INSERT INTO customer_label_pairs (partner_id, label_a, label_b,"
-                                " customer_id) VALUES (?, ?, ?, ?)";
-
-static const char SQL_REFS[] =
-        "INSERT INTO customer_ref_accounts (customer_id, position, iban, bic, bank_name,"
-        " owner_name, type) VALUES (?, ?, ?, '" SEED_BIC "', '" SEED_BANK "', ?, ?)";
+static const char SQL_LABELS[] = "INSERT INTO customer_labels (customer_id, partner_id, label,"
+                                 " paired_with) VALUES (?, ?, ?, ?)";
 
 /* ---- random numbers -------------------------------------------------------- */
 
@@ -217,35 +212,21 @@ struct customer_row {
 	unsigned long refs_text_len;
 };
 
+/* A label (paired_with "") or a pair of labels (label < paired_with). */
 struct label_row {
 	unsigned char customer[16];
 	unsigned long customer_len;
 	uint32_t partner;
 	char label[16];
 	unsigned long label_len;
+	char paired_with[16];
+	unsigned long paired_with_len;
 };
 
-/* label_a < label_b, as the pair index wants them */
-struct pair_row {
-	uint32_t partner;
-	char label_a[16];
-	unsigned long label_a_len;
-	char label_b[16];
-	unsigned long label_b_len;
-	unsigned char customer[16];
-	unsigned long customer_len;
-};
-
-struct ref_row {
-	unsigned char customer[16];
-	unsigned long customer_len;
-	unsigned char position;
+/* Only for the read copy: the accounts have no table of their own. */
+struct ref_gen {
 	char iban[SEED_IBAN_LEN + 1];
-	unsigned long iban_len;
 	char owner[32];
-	unsigned long owner_len;
-	char type[8];
-	unsigned long type_len;
 };
 
 static void text_set(char *dst, size_t cap, unsigned long *len, const char *src)
@@ -288,30 +269,10 @@ static void label_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[0], MYSQL_TYPE_BLOB, l->customer, &l->customer_len);
 	bind_col(&b[1], MYSQL_TYPE_LONG, &l->partner, NULL)->is_unsigned = 1;
 	bind_col(&b[2], MYSQL_TYPE_STRING, l->label, &l->label_len);
+	bind_col(&b[3], MYSQL_TYPE_STRING, l->paired_with, &l->paired_with_len);
 }
 
-static void pair_bind(MYSQL_BIND *b, void *row)
-{
-	struct pair_row *p = row;
-
-	bind_col(&b[0], MYSQL_TYPE_LONG, &p->partner, NULL)->is_unsigned = 1;
-	bind_col(&b[1], MYSQL_TYPE_STRING, p->label_a, &p->label_a_len);
-	bind_col(&b[2], MYSQL_TYPE_STRING, p->label_b, &p->label_b_len);
-	bind_col(&b[3], MYSQL_TYPE_BLOB, p->customer, &p->customer_len);
-}
-
-static void ref_bind(MYSQL_BIND *b, void *row)
-{
-	struct ref_row *a = row;
-
-	bind_col(&b[0], MYSQL_TYPE_BLOB, a->customer, &a->customer_len);
-	bind_col(&b[1], MYSQL_TYPE_TINY, &a->position, NULL)->is_unsigned = 1;
-	bind_col(&b[2], MYSQL_TYPE_STRING, a->iban, &a->iban_len);
-	bind_col(&b[3], MYSQL_TYPE_STRING, a->owner, &a->owner_len);
-	bind_col(&b[4], MYSQL_TYPE_STRING, a->type, &a->type_len);
-}
-
-enum { T_CUSTOMERS, T_LABELS, T_PAIRS, T_REFS, T_COUNT };
+enum { T_CUSTOMERS, T_LABELS, T_COUNT };
 
 static const struct table {
 	const char *sql;
@@ -320,8 +281,6 @@ static const struct table {
 } tables[T_COUNT] = {
         [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct customer_row), customer_bind},
         [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
-        [T_PAIRS] = {SQL_PAIRS, sizeof(struct pair_row), pair_bind},
-        [T_REFS] = {SQL_REFS, sizeof(struct ref_row), ref_bind},
 };
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -362,63 +321,40 @@ static int64_t created_ms(const struct seed_spec *s, uint64_t g)
 	return s->end_ms - SEED_SPAN_MS + (int64_t)(g * (uint64_t)SEED_SPAN_MS / s->count);
 }
 
+/* Customer i's labels (labels_pick() leaves them sorted), then every pair of them. */
 static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16])
 {
 	unsigned k = r->spec->per_customer, pick[LABELS_MAX];
-	struct label_row *l;
+	struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * r->per_customer[T_LABELS];
+	struct label_row *pair = l + k;
 
 	if (k == 0)
 		return;
-	l = (struct label_row *)r->rows[T_LABELS] + i * k;
 	labels_pick(&r->rng, r->spec->labels, k, pick);
-	for (unsigned j = 0; j < k; j++, l++) {
-		int n = snprintf(l->label, sizeof(l->label), "label-%0*u", r->label_width, pick[j]);
+	for (unsigned j = 0; j < k; j++) {
+		int n = snprintf(l[j].label, sizeof(l[j].label), "label-%0*u", r->label_width,
+		                 pick[j]);
 
-		l->label_len = n < 0 ? 0 : (unsigned long)n;
-		memcpy(l->customer, id, 16);
-		l->customer_len = 16;
-		l->partner = r->partner;
+		l[j].label_len = n < 0 ? 0 : (unsigned long)n;
+		l[j].paired_with_len = 0;
+		memcpy(l[j].customer, id, 16);
+		l[j].customer_len = 16;
+		l[j].partner = r->partner;
 	}
-}
-
-/* Every pair of customer i's labels, which labels_pick() left sorted. */
-static void pairs_fill(struct seed_run *r, size_t i)
-{
-	unsigned k = r->spec->per_customer;
-	const struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * k;
-	struct pair_row *p = (struct pair_row *)r->rows[T_PAIRS] + i * r->per_customer[T_PAIRS];
-
 	for (unsigned a = 0; a < k; a++) {
-		for (unsigned b = a + 1; b < k; b++, p++) {
-			p->partner = r->partner;
-			memcpy(p->label_a, l[a].label, sizeof(p->label_a));
-			p->label_a_len = l[a].label_len;
-			memcpy(p->label_b, l[b].label, sizeof(p->label_b));
-			p->label_b_len = l[b].label_len;
-			memcpy(p->customer, l[a].customer, 16);
-			p->customer_len = 16;
+		for (unsigned b = a + 1; b < k; b++, pair++) {
+			*pair = l[a];
+			memcpy(pair->paired_with, l[b].label, sizeof(pair->paired_with));
+			pair->paired_with_len = l[b].label_len;
 		}
 	}
 }
 
-static void refs_fill(struct seed_run *r, size_t i, uint64_t g, const unsigned char id[16])
+static void refs_fill(struct seed_run *r, uint64_t g, struct ref_gen *a)
 {
-	unsigned k = r->spec->ref_accounts;
-	struct ref_row *a;
-
-	if (k == 0)
-		return;
-	a = (struct ref_row *)r->rows[T_REFS] + i * k;
-	for (unsigned j = 0; j < k; j++, a++) {
-		int n = snprintf(a->owner, sizeof(a->owner), "Owner %llu", (unsigned long long)g);
-
-		a->owner_len = n < 0 ? 0 : (unsigned long)n;
-		memcpy(a->customer, id, 16);
-		a->customer_len = 16;
-		a->position = (unsigned char)j;
-		iban_make(&r->rng, a->iban);
-		a->iban_len = SEED_IBAN_LEN;
-		text_set(a->type, sizeof(a->type), &a->type_len, j == 0 ? "PRIMARY" : "OTHER");
+	for (unsigned j = 0; j < r->spec->ref_accounts; j++) {
+		snprintf(a[j].owner, sizeof(a[j].owner), "Owner %llu", (unsigned long long)g);
+		iban_make(&r->rng, a[j].iban);
 	}
 }
 
@@ -437,12 +373,12 @@ static void cancel_fill(struct seed_run *r, struct customer_row *c, enum custome
 	c->cancel_ind = STMT_INDICATOR_NONE;
 }
 
-/* The customer's read copies, from the label and account rows just filled. */
-static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c)
+/* The customer's read copies, from the label rows and accounts just filled. */
+static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c,
+                            const struct ref_gen *a)
 {
 	const struct label_row *l =
-	        (struct label_row *)r->rows[T_LABELS] + i * r->spec->per_customer;
-	const struct ref_row *a = (struct ref_row *)r->rows[T_REFS] + i * r->spec->ref_accounts;
+	        (struct label_row *)r->rows[T_LABELS] + i * r->per_customer[T_LABELS];
 	struct label_set set = {.n = r->spec->per_customer};
 	struct ref_account refs[REF_ACCOUNTS_MAX];
 	long nl, nr;
@@ -468,6 +404,7 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	struct customer_row *c = (struct customer_row *)r->rows[T_CUSTOMERS] + i;
 	int64_t ms = created_ms(r->spec, g);
 	enum customer_status status;
+	struct ref_gen refs[REF_ACCOUNTS_MAX];
 	struct uuid id;
 
 	/* times grow by >= 315 ms, so the id generator never moves one to the next ms */
@@ -486,9 +423,8 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	db_ms_to_time(ms, &c->created);
 	cancel_fill(r, c, status, ms);
 	labels_fill(r, i, c->id);
-	pairs_fill(r, i);
-	refs_fill(r, i, g, c->id);
-	return read_copies_fill(r, i, c);
+	refs_fill(r, g, refs);
+	return read_copies_fill(r, i, c, refs);
 }
 
 static int chunk_fill(struct seed_run *r)
@@ -620,10 +556,8 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 	rng_init(&r->rng, spec->seed);
 	r->label_width = snprintf(NULL, 0, "%u", spec->labels - 1);
 	r->per_customer[T_CUSTOMERS] = 1;
-	r->per_customer[T_LABELS] = spec->per_customer;
-	r->per_customer[T_PAIRS] =
-	        spec->per_customer ? (size_t)spec->per_customer * (spec->per_customer - 1) / 2 : 0;
-	r->per_customer[T_REFS] = spec->ref_accounts;
+	/* k labels and k (k - 1) / 2 pairs */
+	r->per_customer[T_LABELS] = (size_t)spec->per_customer * (spec->per_customer + 1) / 2;
 	for (int t = 0; t < T_COUNT; t++) {
 		size_t rows = CHUNK_ROWS * r->per_customer[t];
 

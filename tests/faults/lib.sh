@@ -119,7 +119,7 @@ half_written_count() {
 		+ (SELECT COUNT(*) FROM customer_audit a WHERE a.action = 'create' AND NOT EXISTS
 			(SELECT 1 FROM customers c WHERE c.id = a.customer_id))
 		+ (SELECT COUNT(*) FROM customers c WHERE
-			(SELECT COUNT(*) FROM customer_labels l WHERE l.customer_id = c.id) <>
+			(SELECT COUNT(*) FROM customer_labels l WHERE l.customer_id = c.id AND l.paired_with = '') <>
 			(SELECT JSON_LENGTH(a.labels_after) FROM customer_audit a
 			 WHERE a.customer_id = c.id ORDER BY a.id DESC LIMIT 1))
 		+ ($PAIRS_MISMATCH_SQL)"

@@ -675,7 +675,10 @@ costs_statements() { # WANT CMD...
 }
 
 cc_get() { req GET "/roles/customers/$CC_ID" -H "$(bearer "$CC_TOK")"; }
-cc_post() { create "$CC_TOK" "$(uuid4)" NATURAL_PERSON '["w"]'; }
+cc_post() {
+	create "$CC_TOK" "$(uuid4)" NATURAL_PERSON '["w","w2","w3"]' \
+		'[{"iban":"'$IBAN1'","ownerName":"Max Mustermann","type":"PRIMARY"}]'
+}
 # Alternates between two sets so that every run is a change.
 cc_patch_to() { # LABEL
 	local label=$1
@@ -698,7 +701,7 @@ cases_client_check() {
 	warm_client "$wtok"
 	CC_TOK=$wtok CC_ID=$id CC_LAST=
 	ok 'a read client: GET one is one statement' costs_statements 1 cc_get
-	ok 'a read client: POST with one label is three statements (customer, label, audit)' \
+	ok 'a read client: POST with three labels and an account is three statements (customer, labels and pairs, audit)' \
 		costs_statements 3 cc_post
 	ok 'PATCH of a new set: four statements (update, delete returning, label, audit)' \
 		costs_statements 4 cc_patch_to w2
@@ -760,13 +763,14 @@ cases_audit() {
 	row=$(db_query "SELECT COUNT(*) FROM customer_audit WHERE customer_id = UNHEX('$(hex_of "$C1")')" 2>&1)
 	is "$row" 1 'audit: the create wrote one row'
 	is "$(db_query "$PAIRS_MISMATCH_SQL" 2>&1)" 0 \
-		'pair index: exactly the pairs of every customer'"'"'s labels'
+		'label pairs: exactly the pairs of every customer'"'"'s labels'
 }
 
-# An upgrade from schema version 1: customers written before the pair index
-# existed get their pairs from the migration, which a second run leaves alone.
+# An upgrade from schema version 1: customers written before the pair
+# index existed get their pairs as rows of customer_labels (version 3), the
+# pair and ref-account tables are gone, and a second run changes nothing.
 cases_migrate() {
-	local conf="$STATE/migrate.conf" v1="$STATE/sql-v1" db=customers_upgrade id
+	local conf="$STATE/migrate.conf" v1="$STATE/sql-v1" db=customers_upgrade id pairs
 	mkdir -p "$v1" && cp "$SRCDIR/sql/001-schema.sql" "$v1/"
 	sed "s/^name = .*/name = $db/" "$(APP_CONF)" >"$conf"
 	mariadb_root -e "DROP DATABASE IF EXISTS $db;
@@ -782,11 +786,16 @@ cases_migrate() {
 			(UNHEX('$id'), 1, 'c');" || die "migrate: cannot write version-1 rows"
 	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
 	is "$?" 0 'migrate: version 1 to the current version'
-	is "$(mariadb_root -B -N -D "$db" -e "SELECT GROUP_CONCAT(CONCAT(label_a, label_b)
-		ORDER BY label_a, label_b) FROM customer_label_pairs")" 'ab,ac,bc' \
-		'migrate: the customers of version 1 get their label pairs'
+	pairs="SELECT GROUP_CONCAT(CONCAT(label, paired_with) ORDER BY label, paired_with)
+		FROM customer_labels WHERE customer_id = UNHEX('$id')"
+	is "$(mariadb_root -B -N -D "$db" -e "$pairs")" 'a,ab,ac,b,bc,c' \
+		'migrate: the customers of version 1 keep their labels and get their pairs'
+	is "$(mariadb_root -B -N -e "SELECT COUNT(*) FROM information_schema.tables
+		WHERE table_schema = '$db'
+		AND table_name IN ('customer_label_pairs', 'customer_ref_accounts')")" 0 \
+		'migrate: the pair and ref-account tables are gone'
 	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
-	is "$?:$(mariadb_root -B -N -D "$db" -e "SELECT COUNT(*) FROM customer_label_pairs")" 0:3 \
+	is "$?:$(mariadb_root -B -N -D "$db" -e "$pairs")" '0:a,ab,ac,b,bc,c' \
 		'migrate: a second run changes nothing'
 	mariadb_root -e "DROP DATABASE $db"
 }

@@ -188,18 +188,22 @@ db_query() { # SQL
 	mariadb_root -B -N -D "$DB_NAME" -e "$1"
 }
 
-# Label pairs missing from customer_label_pairs or there without their
-# labels: 0 when the pair index holds exactly the pairs of every customer.
+# Pair rows of customer_labels missing, or there without both their labels
+# (or out of order): 0 when they are exactly the pairs of every customer's
+# labels.
 PAIRS_MISMATCH_SQL="SELECT
 	(SELECT COUNT(*) FROM customer_labels a
-	 JOIN customer_labels b ON b.customer_id = a.customer_id AND b.label > a.label
-	 WHERE NOT EXISTS (SELECT 1 FROM customer_label_pairs p WHERE p.partner_id = a.partner_id
-		AND p.label_a = a.label AND p.label_b = b.label AND p.customer_id = a.customer_id))
-	+ (SELECT COUNT(*) FROM customer_label_pairs p WHERE
-		NOT EXISTS (SELECT 1 FROM customer_labels a WHERE a.customer_id = p.customer_id
-			AND a.label = p.label_a AND a.partner_id = p.partner_id)
+	 JOIN customer_labels b ON b.customer_id = a.customer_id AND b.paired_with = ''
+		AND b.label > a.label
+	 WHERE a.paired_with = '' AND NOT EXISTS (SELECT 1 FROM customer_labels p
+		WHERE p.customer_id = a.customer_id AND p.paired_with = b.label AND p.label = a.label
+		AND p.partner_id = a.partner_id))
+	+ (SELECT COUNT(*) FROM customer_labels p WHERE p.paired_with <> '' AND (
+		p.label >= p.paired_with
+		OR NOT EXISTS (SELECT 1 FROM customer_labels a WHERE a.customer_id = p.customer_id
+			AND a.paired_with = '' AND a.label = p.label AND a.partner_id = p.partner_id)
 		OR NOT EXISTS (SELECT 1 FROM customer_labels b WHERE b.customer_id = p.customer_id
-			AND b.label = p.label_b))"
+			AND b.paired_with = '' AND b.label = p.paired_with)))"
 
 # ---- customers-fcgi ---------------------------------------------------
 
