@@ -1,6 +1,6 @@
 /*
  * db: one worker's MariaDB connection (Connector/C) and its prepared
- * statements.
+ * statements (two connections once db_split_writes() was called).
  *
  * Lifetime: db_new() once per worker (or admin run), db_free() at exit.
  * The connection is made lazily and remade after a loss.  After an attempt
@@ -47,7 +47,12 @@ struct db *db_new(const struct config *cfg);
  * moves the handle on to the next server.
  */
 void db_prefer(struct db *db, unsigned index);
-/* Closes statements and connection. NULL is a no-op. */
+/*
+ * Gives the handle's transactions a connection of their own, with
+ * autocommit off (see db.c), as the workers do; call before first use.
+ */
+void db_split_writes(struct db *db);
+/* Closes statements and connections. NULL is a no-op. */
 void db_free(struct db *db);
 
 /* Connects now if not connected (respecting the retry spacing). DB_OK or DB_UNAVAILABLE. */

@@ -500,7 +500,7 @@ static int list_run(struct db *db, void *arg)
 		if (r == DB_OK && w->cb(w->row, w->arg))
 			break;
 	}
-	if (db->conn)
+	if (db->s->conn)
 		db_fetch_end(st);
 	return r == DB_NOT_FOUND ? DB_OK : r;
 }
@@ -840,7 +840,7 @@ static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
 	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK)
 		if (with_len == 0 && join_part(lk->buf, sizeof(lk->buf), &at, SEP_UNIT, label, len))
 			rc = DB_ERROR;
-	if (st && db->conn)
+	if (st && db->s->conn)
 		db_fetch_end(st);
 	if (rc != DB_NOT_FOUND) /* DB_NOT_FOUND: after the last row */
 		return rc;

@@ -50,17 +50,25 @@ enum db_slot {
 	SLOT_COUNT = SLOT_LIST + DB_LIST_SHAPES
 };
 
-struct db {
+/* A connection and the statements prepared on it. */
+struct db_session {
 	MYSQL *conn; /* NULL while disconnected */
+	MYSQL_STMT *stmt[SLOT_COUNT];
+	int connects;       /* connections made so far */
+	int autocommit_off; /* the write session of a split handle (db_split_writes) */
+};
+
+struct db {
+	struct db_session *s; /* in use: sess[0], or sess[1] inside a split handle's db_tx */
+	struct db_session sess[2];
+	int split; /* db_split_writes() */
 	const struct config *cfg;
 	struct db_endpoint ep[CONFIG_DB_ENDPOINTS_MAX]; /* the servers, in failover order */
 	unsigned nep;                                   /* >= 1 */
 	unsigned cur;                                   /* the one connected or to try next */
-	MYSQL_STMT *stmt[SLOT_COUNT];
 	struct db_stats stats;
 	int64_t last_attempt_ms; /* of the last connect attempt */
 	int last_attempt_failed; /* ... and took SLOW_CONNECT_MS or more (db.c) */
-	int connected_once;
 	int no_schema;        /* connect without a default database (migrate) */
 	unsigned last_errno;  /* server or client error of the current attempt, 0 if none */
 	int lost;             /* the current attempt lost the connection */
@@ -68,7 +76,7 @@ struct db {
 	unsigned quiet_errno; /* see db_exec_quiet() */
 };
 
-/* Closes the statements and the connection (the next use connects again). */
+/* Closes the session in use (the next use connects again). */
 void db_disconnect(struct db *db);
 
 /* ---- statements -------------------------------------------------------- */
@@ -163,6 +171,8 @@ int db_exec_one(struct db *db, unsigned slot, const char *sql, struct db_params 
  */
 int db_fail(struct db *db, unsigned err, const char *msg, const char *what);
 int db_stmt_fail(struct db *db, MYSQL_STMT *st, const char *what);
+/* db_fail with the error of the connection in use. */
+int db_conn_fail(struct db *db, const char *what);
 
 typedef int (*db_work_fn)(struct db *db, void *arg);
 
@@ -170,8 +180,9 @@ typedef int (*db_work_fn)(struct db *db, void *arg);
 int db_read(struct db *db, db_work_fn fn, void *arg);
 
 /*
- * Runs fn inside START TRANSACTION; commits when it returns DB_OK, rolls
- * back otherwise.  fn runs again (so it must start from scratch) after a
+ * Runs fn in a transaction, on the write session of a split handle
+ * (db_split_writes), else inside START TRANSACTION; commits when it
+ * returns DB_OK, rolls back otherwise.  fn runs again (so it must start from scratch) after a
  * deadlock (up to 3 times) and once after a connection lost before COMMIT.
  */
 int db_tx(struct db *db, db_work_fn fn, void *arg);

@@ -135,13 +135,13 @@ static char *script_read(const char *dir, const char *name, size_t *len)
 /* Sends a whole script and drains every statement's result. */
 static int script_run(struct db *db, const char *sql, size_t len)
 {
-	MYSQL *m = db->conn;
+	MYSQL *m = db->s->conn;
 	int status;
 
 	if (mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_ON))
-		return db_fail(db, mysql_errno(m), mysql_error(m), "multi statements on");
+		return db_conn_fail(db, "multi statements on");
 	if (mysql_real_query(m, sql, len))
-		return db_fail(db, mysql_errno(m), mysql_error(m), "migration");
+		return db_conn_fail(db, "migration");
 	do {
 		MYSQL_RES *res = mysql_store_result(m);
 
@@ -150,9 +150,9 @@ static int script_run(struct db *db, const char *sql, size_t len)
 		status = mysql_next_result(m);
 	} while (status == 0);
 	if (status > 0)
-		return db_fail(db, mysql_errno(m), mysql_error(m), "migration");
+		return db_conn_fail(db, "migration");
 	if (mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_OFF))
-		return db_fail(db, mysql_errno(m), mysql_error(m), "multi statements off");
+		return db_conn_fail(db, "multi statements off");
 	return DB_OK;
 }
 
@@ -197,7 +197,7 @@ static int migrations_done(struct db *db, unsigned char done[VERSION_MAX + 1])
 		if (rc == DB_OK && v <= VERSION_MAX)
 			done[v] = 1;
 	}
-	if (db->conn)
+	if (db->s->conn)
 		db_fetch_end(st);
 	return rc == DB_NOT_FOUND ? DB_OK : rc;
 }
@@ -254,8 +254,8 @@ static int migrate_connect(struct db *db)
 	         "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
 	         name);
 	rc = db_query(db, sql);
-	if (rc == DB_OK && mysql_select_db(db->conn, name))
-		rc = db_fail(db, mysql_errno(db->conn), mysql_error(db->conn), "select database");
+	if (rc == DB_OK && mysql_select_db(db->s->conn, name))
+		rc = db_conn_fail(db, "select database");
 	return rc;
 }
 
@@ -281,7 +281,7 @@ int db_migrate(struct db *db, const char *dir, int *applied)
 		if (rc == DB_OK)
 			(*applied)++;
 	}
-	if (db->conn)
+	if (db->s->conn)
 		db_query(db, "DO RELEASE_LOCK('" LOCK_NAME "')");
 	free(m);
 	return rc;

@@ -295,7 +295,7 @@ struct seed_run {
 	void *rows[T_COUNT];
 	size_t per_customer[T_COUNT]; /* rows of each table per customer */
 	MYSQL_STMT *st[T_COUNT];
-	int conn_gen; /* db->connected_once when st were prepared */
+	int conn_gen; /* db->s->connects when st were prepared */
 };
 
 const char *seed_spec_error(const struct seed_spec *s)
@@ -450,10 +450,10 @@ static void stmts_close(struct seed_run *r)
 
 static int stmt_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
 {
-	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	MYSQL_STMT *st = mysql_stmt_init(db->s->conn);
 
 	if (!st)
-		return db_fail(db, mysql_errno(db->conn), mysql_error(db->conn), "mysql_stmt_init");
+		return db_conn_fail(db, "mysql_stmt_init");
 	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
 		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
 
@@ -469,21 +469,21 @@ static int stmts_ready(struct db *db, struct seed_run *r)
 {
 	int rc;
 
-	if (r->st[0] && r->conn_gen == db->connected_once)
+	if (r->st[0] && r->conn_gen == db->s->connects)
 		return DB_OK;
 	stmts_close(r);
 	rc = db_query(db, "SET SESSION foreign_key_checks = 0");
 	for (int t = 0; t < T_COUNT && rc == DB_OK; t++)
 		rc = stmt_prepare(db, tables[t].sql, &r->st[t]);
 	if (rc == DB_OK)
-		r->conn_gen = db->connected_once;
+		r->conn_gen = db->s->connects;
 	return rc;
 }
 
 /* Restores the session (if it is still the loading one) and drops the statements. */
 static void stmts_release(struct db *db, struct seed_run *r)
 {
-	if (r->st[0] && db->conn && r->conn_gen == db->connected_once)
+	if (r->st[0] && db->s->conn && r->conn_gen == db->s->connects)
 		db_query(db, "SET SESSION foreign_key_checks = 1");
 	stmts_close(r);
 }

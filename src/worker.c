@@ -135,6 +135,7 @@ static int worker_init(struct worker *w, const struct config *cfg, int listen_fd
 	}
 	w->fcgi_ready = 1;
 	db_prefer(w->db, index);
+	db_split_writes(w->db);
 	/* A database that is down now is not fatal: requests answer 503 until it is back. */
 	db_connect(w->db);
 	db_get_stats(w->db, &w->stats);
