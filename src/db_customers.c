@@ -609,8 +609,10 @@ static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *
 	unsigned int n = 0;
 	int rc;
 
-	if (set->n > LABELS_MAX)
+	if (set->n > LABELS_MAX) {
+		log_error("labels: %zu, more than %d", set->n, LABELS_MAX);
 		return DB_ERROR;
+	}
 	for (size_t i = 0; i < set->n; i++) {
 		for (size_t j = i; j < set->n; j++, n++) {
 			/* j == i: the label's own row, paired with "" */
