@@ -36,11 +36,11 @@ static struct audit_ctx audit_for(const struct request *r, const struct uuid *re
                                   struct client_check *buf)
 {
 	struct audit_ctx who = {
-		.partner_id = r->partner_id,
-		.client_id = r->client_id,
-		.requestor = requestor,
-		.request_id = r->request_id,
-		.check = check_for(r, buf),
+	        .partner_id = r->partner_id,
+	        .client_id = r->client_id,
+	        .requestor = requestor,
+	        .request_id = r->request_id,
+	        .check = check_for(r, buf),
 	};
 	return who;
 }
@@ -150,7 +150,8 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 	if (p->more) {
 		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
 		                  fhash, &p->last, cursor) != 0) {
-			api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
+			api_err_set(&r->err, 500, "INTERNAL_ERROR",
+			            "Internal error; see the service log");
 			handler_fail(r);
 			return;
 		}

@@ -29,7 +29,7 @@ struct request {
 	const struct config *cfg; /* borrowed, worker lifetime */
 	struct db *db;            /* borrowed, worker lifetime */
 
-	const char *method; /* borrowed from libfcgi */
+	const char *method;            /* borrowed from libfcgi */
 	char path[REQUEST_PATH_MAX];   /* decoded once, prefix stripped */
 	char query[REQUEST_QUERY_MAX]; /* raw (still escaped) */
 	char request_id[REQUEST_ID_MAX + 1];
@@ -49,8 +49,8 @@ struct request {
 	int route;              /* enum route_id, for metrics */
 	const char *allow;      /* static: methods of the matched path, for 405 */
 	const char *need_scope; /* static: scope the route needs, for 403 */
-	int status; /* status of the answer sent, for metrics and logs */
-	unsigned retry_after; /* seconds for Retry-After on a 429 */
+	int status;             /* status of the answer sent, for metrics and logs */
+	unsigned retry_after;   /* seconds for Retry-After on a 429 */
 	struct api_err err;
 };
 

@@ -40,31 +40,31 @@ struct route {
 };
 
 static const struct route routes[] = {
-	{"POST", PATH_TOKEN, ROUTE_TOKEN, 0, h_token},
-	{"POST", PATH_CUSTOMERS, ROUTE_CUSTOMERS_CREATE, SCOPE_WRITE, h_customers_create},
-	{"GET", PATH_CUSTOMERS, ROUTE_CUSTOMERS_LIST, SCOPE_READ, h_customers_list},
-	{"GET", PATH_CUSTOMER, ROUTE_CUSTOMER_GET, SCOPE_READ, h_customer_get},
-	{"PATCH", PATH_CUSTOMER, ROUTE_CUSTOMER_PATCH, SCOPE_WRITE, h_customer_patch},
-	{"GET", PATH_HEALTHZ, ROUTE_HEALTHZ, 0, h_healthz},
-	{"GET", PATH_METRICS, ROUTE_METRICS, 0, h_metrics},
-	{"GET", PATH_JWKS, ROUTE_JWKS, 0, h_jwks},
+        {"POST", PATH_TOKEN, ROUTE_TOKEN, 0, h_token},
+        {"POST", PATH_CUSTOMERS, ROUTE_CUSTOMERS_CREATE, SCOPE_WRITE, h_customers_create},
+        {"GET", PATH_CUSTOMERS, ROUTE_CUSTOMERS_LIST, SCOPE_READ, h_customers_list},
+        {"GET", PATH_CUSTOMER, ROUTE_CUSTOMER_GET, SCOPE_READ, h_customer_get},
+        {"PATCH", PATH_CUSTOMER, ROUTE_CUSTOMER_PATCH, SCOPE_WRITE, h_customer_patch},
+        {"GET", PATH_HEALTHZ, ROUTE_HEALTHZ, 0, h_healthz},
+        {"GET", PATH_METRICS, ROUTE_METRICS, 0, h_metrics},
+        {"GET", PATH_JWKS, ROUTE_JWKS, 0, h_jwks},
 };
 
 static const char *const allowed[] = {
-	[PATH_TOKEN] = "POST",         [PATH_CUSTOMERS] = "GET, POST", [PATH_CUSTOMER] = "GET, PATCH",
-	[PATH_HEALTHZ] = "GET",        [PATH_METRICS] = "GET",         [PATH_JWKS] = "GET",
+        [PATH_TOKEN] = "POST",  [PATH_CUSTOMERS] = "GET, POST", [PATH_CUSTOMER] = "GET, PATCH",
+        [PATH_HEALTHZ] = "GET", [PATH_METRICS] = "GET",         [PATH_JWKS] = "GET",
 };
 
 static const char *const route_names[ROUTE_COUNT] = {
-	[ROUTE_TOKEN] = "/oauth2/token",
-	[ROUTE_CUSTOMERS_CREATE] = "/roles/customers",
-	[ROUTE_CUSTOMERS_LIST] = "/roles/customers",
-	[ROUTE_CUSTOMER_GET] = "/roles/customers/{id}",
-	[ROUTE_CUSTOMER_PATCH] = "/roles/customers/{id}",
-	[ROUTE_HEALTHZ] = "/healthz",
-	[ROUTE_METRICS] = "/metrics",
-	[ROUTE_JWKS] = "/oauth2/jwks.json",
-	[ROUTE_NONE] = "other",
+        [ROUTE_TOKEN] = "/oauth2/token",
+        [ROUTE_CUSTOMERS_CREATE] = "/roles/customers",
+        [ROUTE_CUSTOMERS_LIST] = "/roles/customers",
+        [ROUTE_CUSTOMER_GET] = "/roles/customers/{id}",
+        [ROUTE_CUSTOMER_PATCH] = "/roles/customers/{id}",
+        [ROUTE_HEALTHZ] = "/healthz",
+        [ROUTE_METRICS] = "/metrics",
+        [ROUTE_JWKS] = "/oauth2/jwks.json",
+        [ROUTE_NONE] = "other",
 };
 
 const char *router_route_name(int route)
@@ -254,8 +254,8 @@ void router_dispatch(struct request *r)
 	route = find_route(r->method, path);
 	if (!route) {
 		r->allow = allowed[path];
-		api_err_set(&r->err, 405, "METHOD_NOT_ALLOWED", "Method %.16s is not allowed here; use %s",
-		            r->method, r->allow);
+		api_err_set(&r->err, 405, "METHOD_NOT_ALLOWED",
+		            "Method %.16s is not allowed here; use %s", r->method, r->allow);
 		goto fail;
 	}
 	r->route = route->id;
