@@ -80,7 +80,6 @@ struct db *db_new(const struct config *cfg)
 
 void db_split_writes(struct db *db)
 {
-	db->split = 1;
 	db->sess[1].autocommit_off = 1;
 }
 
@@ -667,7 +666,7 @@ int db_tx(struct db *db, db_work_fn fn, void *arg)
 {
 	int rc;
 
-	db->s = &db->sess[db->split ? 1 : 0];
+	db->s = &db->sess[db->sess[1].autocommit_off ? 1 : 0];
 	rc = db_tx_run(db, fn, arg);
 	db->s = &db->sess[0];
 	return rc;

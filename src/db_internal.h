@@ -59,9 +59,8 @@ struct db_session {
 };
 
 struct db {
-	struct db_session *s; /* in use: sess[0], or sess[1] inside a split handle's db_tx */
-	struct db_session sess[2];
-	int split; /* db_split_writes() */
+	struct db_session *s;      /* in use: sess[0], or sess[1] inside a split handle's db_tx */
+	struct db_session sess[2]; /* sess[1] is used once db_split_writes() set autocommit_off */
 	const struct config *cfg;
 	struct db_endpoint ep[CONFIG_DB_ENDPOINTS_MAX]; /* the servers, in failover order */
 	unsigned nep;                                   /* >= 1 */
@@ -182,8 +181,9 @@ int db_read(struct db *db, db_work_fn fn, void *arg);
 /*
  * Runs fn in a transaction, on the write session of a split handle
  * (db_split_writes), else inside START TRANSACTION; commits when it
- * returns DB_OK, rolls back otherwise.  fn runs again (so it must start from scratch) after a
- * deadlock (up to 3 times) and once after a connection lost before COMMIT.
+ * returns DB_OK, rolls back otherwise.  fn runs again (so it must start
+ * from scratch) after a deadlock (up to 3 times) and once after a
+ * connection lost before COMMIT.
  */
 int db_tx(struct db *db, db_work_fn fn, void *arg);
 
