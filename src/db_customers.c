@@ -84,9 +84,10 @@ static const char SQL_LOCK[] =
         "SELECT c.partner_id, c.version, c.status, c.cancellation_date, c.labels_text"
         " FROM customers c WHERE c.id = ? AND (c.partner_id = ? OR ? = 0) FOR UPDATE";
 
-static const char SQL_TOUCH[] =
-        "UPDATE customers SET labels_text = ?, modified_at = ?, version = version + 1"
-        " WHERE id = ?";
+#define SQL_TOUCH_TEXT                                                                             \
+	"UPDATE customers SET labels_text = ?, modified_at = ?, version = version + 1"             \
+	" WHERE id = ?"
+static const char SQL_TOUCH[] = SQL_TOUCH_TEXT;
 
 static const char SQL_STATUS[] =
         "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
@@ -97,8 +98,7 @@ static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE custo
 
 /* A PATCH without If-Match: the row lock and the change in one statement (labels_set_blind). */
 static const char SQL_TOUCH_IF_CHANGED[] =
-        "UPDATE customers SET labels_text = ?, modified_at = ?, version = version + 1"
-        " WHERE id = ? AND partner_id = ? AND labels_text <> ?";
+        SQL_TOUCH_TEXT " AND partner_id = ? AND labels_text <> ?";
 static const char SQL_LABELS_TAKE[] =
         "DELETE FROM customer_labels WHERE customer_id = ? RETURNING label, paired_with";
 
