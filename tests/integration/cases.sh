@@ -678,6 +678,11 @@ costs_commands() { # WANT CMD...
 	return 1
 }
 
+# Audit records written for a client (its JSON as client_add prints it).
+audits_of() { # CLIENT_JSON
+	db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$1")'"
+}
+
 cc_get() { req GET "/roles/customers/$CC_ID" -H "$(bearer "$CC_TOK")"; }
 cc_post() {
 	create "$CC_TOK" "$(uuid4)" NATURAL_PERSON '["w","w2","w3"]' \
@@ -716,7 +721,7 @@ cases_client_check() {
 	req GET '/roles/customers?entityId=00000000-0000-4000-8000-000000000000' -H "$(bearer "$wtok")"
 	is "$STATUS $(jb '.data | length')" "200 0" 'a read client: an empty page is still 200'
 
-	audits=$(db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$warm")'")
+	audits=$(audits_of "$warm")
 	admin client disable "$(jq -r .client_id <<<"$warm")" >>"$STATE/admin.log" 2>&1 ||
 		die "customers-admin client disable failed"
 	req GET "/roles/customers/$id" -H "$(bearer "$wtok")"
@@ -732,7 +737,7 @@ cases_client_check() {
 	expect_invalid_token 'disabled after being read: 401 before 400 for an invalid body'
 	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
 	expect_invalid_token 'disabled after being read: 401 before 404'
-	is "$(db_query "SELECT COUNT(*) FROM customer_audit WHERE client_id = '$(jq -r .client_id <<<"$warm")'")" "$audits" \
+	is "$(audits_of "$warm")" "$audits" \
 		'disabled after being read: nothing written after the disable'
 
 	client_add narrow acme
