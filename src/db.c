@@ -128,7 +128,15 @@ static int db_init_session(struct db *db)
 	rc = db_query(db, sql);
 	if (rc == DB_OK)
 		rc = db_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Galera: reads wait until this node has applied what others committed */
+	/*
+	 * Galera: reads wait until this node has applied what others committed.
+	 * A write session sends no START TRANSACTION for the read bit (1) to
+	 * catch, so its first UPDATE, DELETE or INSERT (2, 4) waits instead; the
+	 * server skips the wait inside an open transaction, so it is one wait
+	 * per transaction either way.
+	 */
+	if (sync & 1 && db->s->autocommit_off)
+		sync |= 2 | 4;
 	if (rc == DB_OK && sync) {
 		snprintf(sql, sizeof(sql), "SET SESSION wsrep_sync_wait = %u", sync);
 		rc = db_query(db, sql);
