@@ -204,8 +204,19 @@ machine_section() {
 		- Floor: \`bench/floor.c\` ($(gcc --version | head -n1), -O2), $FCGI_WORKERS processes, one connection each, no authentication, behind its own lighttpd with the same configuration as the product.
 		- Load: $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), \`-t$WORKERS\` (fewer threads than connections never), ${DURATION} s per run, $REPEATS runs per point (median reported, services interleaved), ${WARM_SECONDS} s warm-up per scenario and service, \`--timeout 10s\`. Every request carries a valid bearer token (the floor ignores it).
 		- Data: $COUNT customers per service in partner \`$PARTNER\` ($LABELS labels, $PER_CUSTOMER distinct per customer, one PRIMARY ref account, statuses 70/20/7/3 %, created over the last year); the peer seeded by \`node admin.js seed\`, the product by \`customers-admin seed\`. GET one and PATCH pick random ids out of 100,000 exported from each service's own database; POST goes to partner \`$WRITE_PARTNER\`.
+		- Settling: $(settle_note)
 	EOF
 	depth_note
+}
+
+# "get_one 3 s (22123 dirty pages, undo history 0), ..." from $T/settle.log.
+settle_note() {
+	echo -n "before each scenario the server writes back its dirty pages and purges its undo history,"
+	echo -n " the page cleaner at full speed for the while (up to 120 s; then the peer's settings again): "
+	[ -s "$T/settle.log" ] || { echo "no scenario ran." && return; }
+	awk '{ printf "%s%s %d s (%d dirty pages, undo history %d%s)", (NR > 1 ? ", " : ""), $1, $2, $3, $4,
+		($5 > 16 || $6 > 64) ? "; not settled: " $5 " and " $6 " left" : "" } END { print "." }' \
+		"$T/settle.log"
 }
 
 load_now() {
