@@ -54,19 +54,17 @@ db_backlog() {
 # everything back at full speed for the while; purge runs by itself.  Up to
 # 120 s.
 db_settle() { # LABEL
-	local t0=$SECONDS before after dirty hist i
-	before=$(db_backlog)
+	local t0=$SECONDS before dirty hist
+	before=$(db_backlog) || die "cannot read the server's backlog"
 	db_query "SET GLOBAL innodb_io_capacity_max = 100000, innodb_io_capacity = 50000,
-		innodb_max_dirty_pages_pct = 0"
-	for ((i = 0; i < 1200; i++)); do
-		read -r dirty hist < <(db_backlog)
+		innodb_max_dirty_pages_pct = 0" || die "cannot speed up the page cleaner"
+	while read -r dirty hist < <(db_backlog) && [ $((SECONDS - t0)) -lt 120 ]; do
 		[ "$dirty" -le 16 ] && [ "$hist" -le 64 ] && break
 		sleep 0.1
 	done
 	db_query "SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT, innodb_io_capacity = DEFAULT,
-		innodb_io_capacity_max = DEFAULT"
-	after="$dirty $hist"
-	echo "$1 $((SECONDS - t0)) $before $after" | tr '\t' ' ' >>"$T/settle.log"
+		innodb_io_capacity_max = DEFAULT" || die "cannot restore the page cleaner's settings"
+	echo "$1 $((SECONDS - t0)) $before ${dirty:-?} ${hist:-?}" | tr '\t' ' ' >>"$T/settle.log"
 }
 
 lighttpd_conf_write() { # PORT
