@@ -4,7 +4,10 @@
  * Stopping without dropping a request: SIGTERM/SIGINT stay blocked except
  * inside epoll_pwait()/ppoll(), where the worker waits for a request.  So a
  * stop signal can only land while the worker is idle, and a request that
- * was already accepted always gets its answer.
+ * was already accepted always gets its answer.  A wait that finds a request
+ * ready returns with the mask restored and a pending signal undelivered, so
+ * under steady load a stop would never land; the worker therefore looks at
+ * its pending signals before it accepts.
  *
  * Each worker waits for the shared listen socket in an epoll set of its
  * own, with EPOLLEXCLUSIVE, so a new connection wakes one idle worker:
@@ -80,6 +83,14 @@ static double mono_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int stop_pending(void)
+{
+	sigset_t set;
+
+	return sigpending(&set) == 0 &&
+	       (sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGINT) == 1);
+}
+
 /* 1 when a request may be waiting, 0 when the worker should stop. */
 static int wait_for_request(struct worker *w, const sigset_t *mask)
 {
@@ -92,7 +103,7 @@ static int wait_for_request(struct worker *w, const sigset_t *mask)
 		             : epoll_pwait(w->epoll_fd, &ev, 1, -1, mask);
 
 		if (n > 0)
-			return 1;
+			return !stop_pending();
 		if (n < 0 && errno != EINTR) {
 			log_error("waiting for a request: %s", strerror(errno));
 			return 0;
