@@ -33,13 +33,8 @@ bench_mariadb_start() {
 		--innodb-flush-log-at-trx-commit=1
 }
 
-# The shipped lighttpd template without the access log: the peer logs no
-# requests either, and a log line per request would be measured on the
-# FastCGI side only.  Everything else is the template as shipped, for the
-# product and the floor alike (replaces tests/integration/lib.sh's version).
 # The server's own background work, left by what ran before: dirty pages
-# to write back and undo history to purge.  SETTLE_LOG gets one line per
-# wait: "LABEL SECONDS DIRTY_BEFORE HISTORY_BEFORE DIRTY_AFTER HISTORY_AFTER".
+# to write back and undo history to purge.  "DIRTY HISTORY".
 db_backlog() {
 	db_query "SELECT MAX(IF(VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY', VARIABLE_VALUE, 0)),
 		MAX(IF(VARIABLE_NAME = 'INNODB_HISTORY_LIST_LENGTH', VARIABLE_VALUE, 0))
@@ -47,19 +42,25 @@ db_backlog() {
 		WHERE VARIABLE_NAME IN ('INNODB_BUFFER_POOL_PAGES_DIRTY', 'INNODB_HISTORY_LIST_LENGTH')"
 }
 
+# Settled: at most this much backlog left; the wait gives up after SETTLE_SECONDS.
+SETTLED_DIRTY=16
+SETTLED_HISTORY=64
+SETTLE_SECONDS=120
+
 # Lets the server finish that work before a scenario is measured, so the
 # scenario does not pay for the one before it (GET one, measured right
 # after the writes of the memory mix, had its p99 raised by half that way,
 # the product's and the floor's alike).  The page cleaner is told to write
-# everything back at full speed for the while; purge runs by itself.  Up to
-# 120 s.
+# everything back at full speed for the while; purge runs by itself.
+# Appends "LABEL SECONDS DIRTY HISTORY DIRTY_LEFT HISTORY_LEFT" to
+# $T/settle.log (report.sh).
 db_settle() { # LABEL
 	local t0=$SECONDS before dirty hist
 	before=$(db_backlog) || die "cannot read the server's backlog"
 	db_query "SET GLOBAL innodb_io_capacity_max = 100000, innodb_io_capacity = 50000,
 		innodb_max_dirty_pages_pct = 0" || die "cannot speed up the page cleaner"
-	while read -r dirty hist < <(db_backlog) && [ $((SECONDS - t0)) -lt 120 ]; do
-		[ "$dirty" -le 16 ] && [ "$hist" -le 64 ] && break
+	while read -r dirty hist < <(db_backlog) && [ $((SECONDS - t0)) -lt "$SETTLE_SECONDS" ]; do
+		[ "$dirty" -le "$SETTLED_DIRTY" ] && [ "$hist" -le "$SETTLED_HISTORY" ] && break
 		sleep 0.1
 	done
 	db_query "SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT, innodb_io_capacity = DEFAULT,
@@ -67,6 +68,10 @@ db_settle() { # LABEL
 	echo "$1 $((SECONDS - t0)) $before ${dirty:-?} ${hist:-?}" | tr '\t' ' ' >>"$T/settle.log"
 }
 
+# The shipped lighttpd template without the access log: the peer logs no
+# requests either, and a log line per request would be measured on the
+# FastCGI side only.  Everything else is the template as shipped, for the
+# product and the floor alike (replaces tests/integration/lib.sh's version).
 lighttpd_conf_write() { # PORT
 	sed -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$1|g" -e "s|@SOCKET@|$(APP_SOCK)|g" \
 		-e "s|@STATE@|$STATE|g" -e '/^accesslog\./d' -e 's/, *"mod_accesslog"//' \

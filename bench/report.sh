@@ -212,10 +212,11 @@ machine_section() {
 # "get_one 3 s (22123 dirty pages, undo history 0), ..." from $T/settle.log.
 settle_note() {
 	echo -n "before each scenario the server writes back its dirty pages and purges its undo history,"
-	echo -n " the page cleaner at full speed for the while (up to 120 s; then the peer's settings again): "
+	echo -n " the page cleaner at full speed for the while (up to $SETTLE_SECONDS s; then the peer's settings again): "
 	[ -s "$T/settle.log" ] || { echo "no scenario ran." && return; }
-	awk '{ printf "%s%s %d s (%d dirty pages, undo history %d%s)", (NR > 1 ? ", " : ""), $1, $2, $3, $4,
-		($5 > 16 || $6 > 64) ? "; not settled: " $5 " and " $6 " left" : "" } END { print "." }' \
+	awk -v dirty="$SETTLED_DIRTY" -v hist="$SETTLED_HISTORY" '{
+		printf "%s%s %d s (%d dirty pages, undo history %d%s)", (NR > 1 ? ", " : ""), $1, $2, $3, $4,
+			($5 > dirty || $6 > hist) ? "; not settled: " $5 " and " $6 " left" : "" } END { print "." }' \
 		"$T/settle.log"
 }
 
