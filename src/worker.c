@@ -91,7 +91,12 @@ static int stop_pending(void)
 	       (sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGINT) == 1);
 }
 
-/* 1 when a request may be waiting, 0 when the worker should stop. */
+/*
+ * 1 when a request may be waiting, 0 when the worker should stop.  A stop
+ * that is pending leaves a new connection in the backlog for another
+ * worker, but not a request the web server already sent on a kept one:
+ * no other worker could answer that.
+ */
 static int wait_for_request(struct worker *w, const sigset_t *mask)
 {
 	int kept = w->fcgi.ipcFd >= 0;
@@ -103,7 +108,7 @@ static int wait_for_request(struct worker *w, const sigset_t *mask)
 		             : epoll_pwait(w->epoll_fd, &ev, 1, -1, mask);
 
 		if (n > 0)
-			return !stop_pending();
+			return kept || !stop_pending();
 		if (n < 0 && errno != EINTR) {
 			log_error("waiting for a request: %s", strerror(errno));
 			return 0;
