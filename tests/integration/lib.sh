@@ -22,6 +22,9 @@
 # terminal reaches only the calling script, whose trap stops them in order.
 
 BINDIR=${BINDIR:-$SRCDIR/src}
+# The customers-fcgi a web server starts (web_grant_access may point it at a
+# copy its user can reach).
+APP_BIN=$BINDIR/customers-fcgi
 WORKERS=${WORKERS:-2}
 DB_NAME=customers
 DB_USER=customers
@@ -393,7 +396,7 @@ web_site_write() { # FILE OUT PORT
 		-e "s|<VirtualHost \*:80>|<VirtualHost *:$3>|" \
 		-e "s|^\([[:space:]]*listen[[:space:]]\{1,\}\)80;|\1127.0.0.1:$3;|" \
 		-e "s|/var/log/nginx/customers-fcgi|$STATE/nginx|g" \
-		-e "s|/usr/bin/customers-fcgi|$BINDIR/customers-fcgi|g" \
+		-e "s|/usr/bin/customers-fcgi|$APP_BIN|g" \
 		-e "s|/etc/customers-fcgi/customers.conf|$(APP_CONF)|g" \
 		"$SRCDIR/conf/$1" >"$2"
 	if [ -n "$MOUNT" ]; then
@@ -464,7 +467,33 @@ web_grant_access() {
 	chmod 711 "$STATE"
 	if web_spawns_app; then
 		chown "$user" "$(APP_CONF)" "$STATE/db-password" "$STATE/jwt-secret" "$STATE/cursor-secret"
+		app_bin_for "$user"
 	fi
+	user_reaches "$user" "$STATE" test -x "$STATE"
+}
+
+# The build may sit under a folder USER may not enter (a clone in root's
+# home or in a mode-700 mktemp -d): the server would then fail to start the
+# program, and the suite would see only 500s.  So USER gets its own copy in
+# $STATE, which it can reach; the binary needs nothing else from the build
+# tree (the libraries it links are the system's).
+app_bin_for() { # USER
+	mkdir -p "$STATE/bin"
+	cp "$BINDIR/customers-fcgi" "$STATE/bin/customers-fcgi" ||
+		die "cannot copy $BINDIR/customers-fcgi to $STATE/bin"
+	chmod 755 "$STATE/bin" "$STATE/bin/customers-fcgi"
+	APP_BIN=$STATE/bin/customers-fcgi
+	user_reaches "$1" "$APP_BIN" test -x "$APP_BIN"
+	user_reaches "$1" "$(APP_CONF)" test -r "$(APP_CONF)"
+}
+
+# Says at once, in plain words, when USER cannot reach WHAT (CHECK... run as
+# USER fails): e.g. $TMPDIR under a folder only root may enter.
+user_reaches() { # USER WHAT CHECK...
+	local user=$1 what=$2
+	shift 2
+	runuser -u "$user" -- "$@" 2>/dev/null ||
+		die "$user (the web server's user) cannot reach $what: every folder above it must be enterable by $user (set TMPDIR to such a folder)"
 }
 
 # ---- the whole stack ---------------------------------------------------

@@ -39,7 +39,7 @@ runner_traps
 # carry CUSTOMERS_CONF=$STATE/customers.conf in their environment).
 app_pids() {
 	local p
-	for p in $(pgrep -f "$BINDIR/customers-fcgi"); do
+	for p in $(pgrep -f "$APP_BIN"); do
 		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "CUSTOMERS_CONF=$(APP_CONF)" && echo "$p"
 	done
 	return 0
@@ -71,7 +71,7 @@ stop_and_check_pool() {
 
 note "state in $STATE"
 stack_start ""
-note "$WEB on $BASE, customers-fcgi $BINDIR/customers-fcgi"
+note "$WEB on $BASE, customers-fcgi $APP_BIN"
 CASES=${CASES:-$(default_cases)}
 run_cases
 stop_and_check_pool
