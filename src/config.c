@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SECRET_MIN 32
@@ -53,12 +54,18 @@ struct key {
 	const char *def;             /* NULL: zero / empty */
 	const char *target; /* KEY_FILE: the key it fills; a string or secret: its file key */
 	const char *(*check)(const char *v); /* extra rule for strings: NULL or why not */
+	unsigned long long (*auto_value)(void); /* numbers: what "auto" means, or NULL */
 };
 
 #define FIELD(f) .off = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
 #define NUM(s, n, t, f, lo, hi, d)                                                                 \
 	{                                                                                          \
 		.section = s, .name = n, .type = t, FIELD(f), .min = lo, .max = hi, .def = d       \
+	}
+#define NUM_AUTO(s, n, f, lo, hi, fn)                                                              \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_UINT, FIELD(f), .min = lo, .max = hi,         \
+		.def = "auto", .auto_value = fn                                                    \
 	}
 #define STR(s, n, f, lo, d, chk)                                                                   \
 	{                                                                                          \
@@ -87,12 +94,13 @@ static const char *check_log_target(const char *v);
 static const char *check_hosts(const char *v);
 static const char *check_jwt_alg(const char *v);
 static const char *check_file_path(const char *v);
+static unsigned long long workers_auto(void);
 
 
 static const struct key keys[] = {
         STR("server", "listen", listen, 0, NULL, check_listen),
-        NUM("server", "workers", KEY_UINT, workers, 1, 256, "4"),
-        NUM("server", "backlog", KEY_UINT, backlog, 1, 65535, "128"),
+        NUM_AUTO("server", "workers", workers, 1, 256, workers_auto),
+        NUM("server", "backlog", KEY_UINT, backlog, 1, 65535, "4096"),
         NUM("server", "socket_mode", KEY_OCTAL, socket_mode, 0, 0777, "0660"),
         STR("server", "prefix", prefix, 0, NULL, check_prefix),
         NUM("server", "max_body", KEY_SIZE, max_body, 1024, 16777216, "65536"),
@@ -345,11 +353,27 @@ static int parse_ull(const char *v, int base, unsigned long long *out, const cha
 	return errno ? -1 : 0;
 }
 
+/* A worker spends most of a request waiting for MariaDB, so one per core
+ * leaves the cores idle: bench/ measured 8 workers on 2 cores the fastest
+ * (docs/operations.md).  4 per online core; at most 64, as each holds two
+ * MariaDB connections and the server allows 151 by default (max_connections). */
+static unsigned long long workers_auto(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long n = cores > 0 ? 4ULL * (unsigned long long)cores : 4;
+
+	return n > 64 ? 64 : n;
+}
+
 static int parse_number(const struct key *k, const char *v, unsigned long long *out)
 {
 	const char *end;
 	unsigned long long mult = 1;
 
+	if (k->auto_value && strcmp(v, "auto") == 0) {
+		*out = k->auto_value();
+		return 0;
+	}
 	if (parse_ull(v, k->type == KEY_OCTAL ? 8 : 10, out, &end))
 		return -1;
 	if (k->type == KEY_SIZE && (*end == 'k' || *end == 'K'))
@@ -373,6 +397,7 @@ static int set_number(const struct key *k, struct config *cfg, const char *v, ch
 	if (parse_number(k, v, &n) || n < k->min || n > k->max) {
 		snprintf(why, whylen,
 		         k->type == KEY_OCTAL ? "must be %#llo..%#llo (octal)"
+		         : k->auto_value      ? "must be %llu..%llu or auto"
 		                              : "must be %llu..%llu",
 		         k->min, k->max);
 		return -1;

@@ -58,14 +58,23 @@ static const char *at(const char *rest)
 	return buf;
 }
 
+/* What workers = auto should be here, from the core count the test sees. */
+static int workers_auto_want(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = cores > 0 ? 4 * cores : 4;
+
+	return (int)(n > 64 ? 64 : n);
+}
+
 static void test_defaults(void)
 {
 	struct config c;
 
 	config_defaults(&c);
 	is_str(c.listen, "", "default listen");
-	is_int(c.workers, 4, "default workers");
-	is_int(c.backlog, 128, "default backlog");
+	is_int(c.workers, workers_auto_want(), "default workers: auto, 4 per core");
+	is_int(c.backlog, 4096, "default backlog");
 	is_int(c.socket_mode, 0660, "default socket_mode");
 	is_str(c.prefix, "", "default prefix");
 	is_int(c.max_body, 65536, "default max_body");
@@ -113,6 +122,8 @@ static const struct value_case {
 	const char *want_str;    /* strings; NULL: the value itself */
 } value_cases[] = {
         {__LINE__, "server", "workers", "1", K_UINT, F(workers), 1, NULL},
+        {__LINE__, "server", "workers", "AUTO", K_FAIL, 0, 0, NULL},
+        {__LINE__, "server", "workers", "auto2", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "256", K_UINT, F(workers), 256, NULL},
         {__LINE__, "server", "workers", "0", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "257", K_FAIL, 0, 0, NULL},
@@ -273,7 +284,7 @@ static void test_messages(void)
 		const char *text, *want; /* want follows the path */
 	} cases[] = {
 	        {__LINE__, "[server]\nworkers = 0\n" SECRETS,
-	         ":2: key 'workers' in [server]: must be 1..256"},
+	         ":2: key 'workers' in [server]: must be 1..256 or auto"},
 	        {__LINE__, "[server]\nsocket_mode = 1000\n" SECRETS,
 	         ":2: key 'socket_mode' in [server]: must be 0..0777 (octal)"},
 	        {__LINE__, "[server]\nlog_level = loud\n" SECRETS,
@@ -290,7 +301,7 @@ static void test_messages(void)
 	        {__LINE__, "[server]\nbogus = 1\nworkers = 0\n" SECRETS,
 	         ":2: key 'bogus' in [server]: unknown key"},
 	        {__LINE__, "[server]\nworkers = 0\nthis is not ini\n" SECRETS,
-	         ":2: key 'workers' in [server]: must be 1..256"},
+	         ":2: key 'workers' in [server]: must be 1..256 or auto"},
 	        {__LINE__, "[server]\nthis is not ini\nworkers = 0\n" SECRETS,
 	         ":2: syntax error: expected [section] or name = value"},
 	        {__LINE__, "[auth]\ncursor_secret = " S32 "\n",
@@ -418,6 +429,8 @@ static void test_failure_keeps_config(void)
 	struct config cfg, before;
 	char path[PATH_MAX + 32];
 
+	is_int(load("[server]\nworkers = auto\n" SECRETS, &cfg), 0, "workers = auto loads");
+	is_int(cfg.workers, workers_auto_want(), "workers = auto: 4 per core");
 	memset(&cfg, 0x5a, sizeof(cfg));
 	before = cfg;
 	is_int(load("[server]\nworkers = 2\nbacklog = 0\n" SECRETS, &cfg), -1, "failing load");
