@@ -851,6 +851,50 @@ cases_race() {
 	is "$(jb '.data | length')" 1 'concurrent creates: one customer stored'
 }
 
+# ---- burst -------------------------------------------------------------------------------
+
+# Busy loops on every core, four each: a loaded machine (load average about
+# 4 per core), on which the pool's workers are slow to accept.
+cpu_hogs_start() {
+	local i
+	HOGS=()
+	for ((i = 0; i < 4 * $(nproc); i++)); do
+		(trap 'exit 0' TERM && while :; do :; done) &
+		HOGS+=($!)
+	done
+}
+
+cpu_hogs_stop() {
+	kill "${HOGS[@]}" 2>/dev/null
+	wait "${HOGS[@]}" 2>/dev/null
+	HOGS=()
+}
+
+# N GETs of PATH, all sent at once (curl opens every connection before the
+# first answer); prints each status, one per line.
+burst_get() { # N PATH
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf 'url = "%s"\noutput = "/dev/null"\n' "$BASE$2"
+	done >"$STATE/burst.curl"
+	curl -s -Z --parallel-immediate --parallel-max "$1" --max-time 60 -K "$STATE/burst.curl" \
+		-H "$(bearer "$A_TOK")" -w '%{http_code}\n'
+}
+
+# 200 connections at once on a machine whose cores are all busy: a pool
+# whose listen backlog is too short for them makes the web server answer
+# 500/502 ("connection was dropped after accept()").
+cases_burst() {
+	local id codes
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON
+	id=$(jb '.customerId // empty')
+	cpu_hogs_start
+	codes=$(burst_get 200 "/roles/customers/$id" | sort | uniq -c | awk '{print $2 "x" $1}' | joined)
+	cpu_hogs_stop
+	note "burst: statuses of 200 concurrent GETs with $((4 * $(nproc))) CPU hogs: $codes"
+	is "$codes" 200x200 'burst: 200 concurrent GETs on a loaded machine: all 200, no 5xx'
+}
+
 # ---- methods ---------------------------------------------------------------------------
 
 allow_has() { # METHOD...
@@ -1113,12 +1157,12 @@ cases_hostile() {
 	is "$STATUS" 200 'throttle: another client from the same address still gets a token'
 }
 
-ALL_CASES="ops token bearer create get list walk_concurrent patch client_check audit migrate isolation race methods status fcgi metrics reload config outage hostile"
+ALL_CASES="ops token bearer create get list walk_concurrent patch client_check audit migrate isolation race burst methods status fcgi metrics reload config outage hostile"
 # Behind the other servers: every group that crosses the web server, not
 # those that test the pool and the database alone (walk_concurrent, audit,
 # status, outage: lighttpd runs them).
 # shellcheck disable=SC2034 # used by the runners (run-*.sh)
-WEB_CASES="ops token bearer create get list patch client_check isolation race methods fcgi metrics"
+WEB_CASES="ops token bearer create get list patch client_check isolation race burst methods fcgi metrics"
 
 run_cases() {
 	local globex

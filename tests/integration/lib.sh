@@ -394,7 +394,7 @@ lighttpd_stop() {
 web_site_write() { # FILE OUT PORT
 	sed -e "s|/run/customers-fcgi/fcgi.sock|$(APP_SOCK)|g" \
 		-e "s|<VirtualHost \*:80>|<VirtualHost *:$3>|" \
-		-e "s|^\([[:space:]]*listen[[:space:]]\{1,\}\)80;|\1127.0.0.1:$3;|" \
+		-e "s|^\([[:space:]]*listen[[:space:]]\{1,\}\)80\([ ;]\)|\1127.0.0.1:$3\2|" \
 		-e "s|/var/log/nginx/customers-fcgi|$STATE/nginx|g" \
 		-e "s|/usr/bin/customers-fcgi|$APP_BIN|g" \
 		-e "s|/etc/customers-fcgi/customers.conf|$(APP_CONF)|g" \
