@@ -68,18 +68,6 @@ db_settle() { # LABEL
 	echo "$1 $((SECONDS - t0)) $before ${dirty:-?} ${hist:-?}" | tr '\t' ' ' >>"$T/settle.log"
 }
 
-# The shipped lighttpd template without the access log: the peer logs no
-# requests either, and a log line per request would be measured on the
-# FastCGI side only.  Everything else is the template as shipped, for the
-# product and the floor alike (replaces tests/integration/lib.sh's version).
-lighttpd_conf_write() { # PORT
-	sed -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$1|g" -e "s|@SOCKET@|$(APP_SOCK)|g" \
-		-e "s|@STATE@|$STATE|g" -e '/^accesslog\./d' -e 's/, *"mod_accesslog"//' \
-		"$SRCDIR/conf/lighttpd.conf.in" >"$STATE/lighttpd.conf"
-	lighttpd -tt -f "$STATE/lighttpd.conf" >>"$STATE/lighttpd.log" 2>&1 ||
-		die "lighttpd rejects $STATE/lighttpd.conf; see $STATE/lighttpd.log"
-}
-
 # ---- the product ----------------------------------------------------------
 
 # Uses BINDIR when given, else binaries built in the tree, else builds a
@@ -104,6 +92,10 @@ product_build() {
 	BINDIR=$T/build/src
 }
 
+# The product as scripts/serve starts it: the same lib.sh functions, the
+# shipped lighttpd template and worker count unless --workers says otherwise.
+# FCGI_WORKERS becomes the pool's size as its master logs it (the floor gets
+# as many).
 product_start() {
 	local WORKERS=$FCGI_WORKERS # read by app_conf_write
 	mariadb_app_user
@@ -112,6 +104,8 @@ product_start() {
 	app_start
 	lighttpd_start
 	ROOT[product]=$BASE
+	FCGI_WORKERS=$(sed -n 's/.*master [0-9]*: \([0-9]*\) workers.*/\1/p' "$STATE/fcgi.log" | tail -n1)
+	is_uint "$FCGI_WORKERS" || die "no pool size in $STATE/fcgi.log"
 }
 
 # Seeds partner $PARTNER with customers-admin seed (the peer's distribution).
