@@ -11,6 +11,10 @@
  * key.  The reader also refuses lines longer than libinih's buffer, which
  * libinih would otherwise split into two bogus lines.
  *
+ * Every *_file key, whether its file is read now (secrets) or opened by
+ * the keyring later (keys, the client map), takes its path through
+ * resolve_path: relative to the INI file's directory, stored absolute.
+ *
  * A file is loaded into a scratch struct and copied out only when all of
  * it is valid, so a failed reload leaves the caller's config untouched.
  * Secrets never appear in error messages; no value does.
@@ -42,6 +46,7 @@ enum key_type {
 	KEY_ENUM,   /* enum log_level by name */
 	KEY_SECRET, /* bytes plus a size_t length field at len_off */
 	KEY_FILE,   /* path of a file whose contents set the key named in `target` */
+	KEY_PATH,   /* path of a file opened later (keys, maps), stored resolved */
 };
 
 struct key {
@@ -85,6 +90,10 @@ struct key {
 	{                                                                                          \
 		.section = s, .name = n, .type = KEY_FILE, .target = of                            \
 	}
+#define PATH(s, n, f)                                                                              \
+	{                                                                                          \
+		.section = s, .name = n, .type = KEY_PATH, FIELD(f)                                \
+	}
 
 static const char *check_listen(const char *v);
 static const char *check_abs_path(const char *v);
@@ -93,9 +102,7 @@ static const char *check_db_name(const char *v);
 static const char *check_log_target(const char *v);
 static const char *check_hosts(const char *v);
 static const char *check_jwt_alg(const char *v);
-static const char *check_file_path(const char *v);
 static unsigned long long workers_auto(void);
-
 
 static const struct key keys[] = {
         STR("server", "listen", listen, 0, NULL, check_listen),
@@ -126,13 +133,12 @@ static const struct key keys[] = {
         SECRET("auth", "cursor_secret", cursor_secret, "cursor_secret_file"),
         FROM_FILE("auth", "cursor_secret_file", "cursor_secret"),
         STR("auth", "jwt_alg", jwt_alg, 1, "HS256", check_jwt_alg),
-        STR("auth", "jwt_private_key_file", jwt_private_key_file, 0, NULL, check_file_path),
-        STR("auth", "jwks_file", jwks_file, 0, NULL, check_file_path),
+        PATH("auth", "jwt_private_key_file", jwt_private_key_file),
+        PATH("auth", "jwks_file", jwks_file),
         STR("auth", "external_issuer", external_issuer, 0, NULL, NULL),
         STR("auth", "external_audience", external_audience, 0, NULL, NULL),
         STR("auth", "external_scope_prefix", external_scope_prefix, 0, NULL, NULL),
-        STR("auth", "external_client_map_file", external_client_map_file, 0, NULL,
-            check_file_path),
+        PATH("auth", "external_client_map_file", external_client_map_file),
         NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
         NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
         NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000,
@@ -142,7 +148,7 @@ static const struct key keys[] = {
 /* Parser state, shared by the line reader and the key handler. */
 struct load_ctx {
 	const char *path;
-	char dir[PATH_MAX]; /* the config file's directory, for relative *_file paths */
+	char dir[PATH_MAX]; /* the config file's directory, absolute, ending in '/' */
 	FILE *fp;
 	int lineno;
 	int failed;
@@ -235,12 +241,6 @@ static const char *check_jwt_alg(const char *v)
 	return !strcmp(v, "HS256") || !strcmp(v, "RS256") || !strcmp(v, "ES256")
 	               ? NULL
 	               : "must be HS256, RS256 or ES256";
-}
-
-/* Key files are opened again on every reload, from the master's directory: absolute only. */
-static const char *check_file_path(const char *v)
-{
-	return *v == '\0' || *v == '/' ? NULL : "must be an absolute path";
 }
 
 static const char *check_log_target(const char *v)
@@ -430,7 +430,7 @@ static int set_bytes(const struct key *k, struct config *cfg, const char *v, siz
                      size_t whylen)
 {
 	char *field = (char *)cfg + k->off;
-	size_t max = k->type == KEY_STRING ? k->size - 1 : k->size;
+	size_t max = k->type == KEY_SECRET ? k->size : k->size - 1;
 	const char *bad;
 
 	if (len < k->min || len > max) {
@@ -468,6 +468,7 @@ static int set_value(const struct key *k, struct config *cfg, const char *v, siz
 		return set_enum(k, cfg, v, why, whylen);
 	case KEY_STRING:
 	case KEY_SECRET:
+	case KEY_PATH:
 		return set_bytes(k, cfg, v, len, why, whylen);
 	case KEY_FILE:
 		break;
@@ -522,9 +523,27 @@ static void key_fail(struct load_ctx *ctx, int line, const char *section, const 
 }
 
 /*
- * Reads the secret file at path (relative to the config's directory) into
- * buf, dropping one trailing "\n" or "\r\n".  Returns the length or -1 with
- * a reason in why.
+ * The path of every *_file key as it is opened: as given when absolute,
+ * else relative to the directory of the INI file.  The key and map files
+ * are opened again on every SIGHUP, long after this load, so the result
+ * is absolute and does not depend on the working directory then.  0, or
+ * -1 with a reason in why.
+ */
+static int resolve_path(const struct load_ctx *ctx, const char *path, char *out, size_t cap,
+                        char *why, size_t whylen)
+{
+	int n = snprintf(out, cap, "%s%s", path[0] == '/' ? "" : ctx->dir, path);
+
+	if (n < 0 || (size_t)n >= cap) {
+		snprintf(why, whylen, "path too long");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the secret file at path (see resolve_path) into buf, dropping one
+ * trailing "\n" or "\r\n".  Returns the length or -1 with a reason in why.
  */
 static long read_secret_file(const struct load_ctx *ctx, const char *path, char *buf, size_t bufsz,
                              char *why, size_t whylen)
@@ -534,11 +553,8 @@ static long read_secret_file(const struct load_ctx *ctx, const char *path, char 
 	size_t n;
 	int too_big;
 
-	if (snprintf(full, sizeof(full), "%s%s", path[0] == '/' ? "" : ctx->dir, path) >=
-	    (int)sizeof(full)) {
-		snprintf(why, whylen, "path too long");
+	if (resolve_path(ctx, path, full, sizeof(full), why, whylen) < 0)
 		return -1;
-	}
 	fp = fopen(full, "re");
 	if (!fp) {
 		snprintf(why, whylen, "%s: %s", full, strerror(errno));
@@ -582,6 +598,25 @@ static int set_from_file(struct load_ctx *ctx, const struct key *k, const char *
 	return rc;
 }
 
+/* A KEY_PATH key: "" stays "" (the feature is off), anything else is resolved. */
+static int set_path(struct load_ctx *ctx, const struct key *k, const char *path)
+{
+	char full[PATH_MAX] = "", why[CONFIG_ERR_MAX];
+	int rc = *path ? resolve_path(ctx, path, full, sizeof(full), why, sizeof(why)) : 0;
+
+	/* set_bytes would blame the value for what the directory added */
+	if (rc == 0 && strlen(full) >= k->size) {
+		snprintf(why, sizeof(why), "is %zu bytes long resolved, more than %zu",
+		         strlen(full), k->size - 1);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = set_value(k, &ctx->cfg, full, strlen(full), why, sizeof(why));
+	if (rc)
+		key_fail(ctx, ctx->lineno, k->section, k->name, why);
+	return rc;
+}
+
 /* libinih's handler: 1 to go on, 0 to record an error at this line. */
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -604,6 +639,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	ctx->key_line[idx] = ctx->lineno;
 	if (k->type == KEY_FILE)
 		return set_from_file(ctx, k, value) == 0;
+	if (k->type == KEY_PATH)
+		return set_path(ctx, k, value) == 0;
 	if (set_value(k, &ctx->cfg, value, strlen(value), why, sizeof(why))) {
 		key_fail(ctx, ctx->lineno, section, name, why);
 		return 0;
@@ -686,16 +723,23 @@ static void apply_env(struct load_ctx *ctx)
 		ctx_fail(ctx, 0, "environment CUSTOMERS_DB_PASSWORD: %s", why);
 }
 
-static int set_dir(struct load_ctx *ctx, const char *path)
+/* ctx->dir: the absolute directory of path, with a trailing '/'; NULL or why not. */
+static const char *set_dir(struct load_ctx *ctx, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	int n = slash ? (int)(slash - path) + 1 : 0;
+	char cwd[PATH_MAX];
+	int len;
 
-	if (n >= sizeof(ctx->dir))
-		return -1;
-	memcpy(ctx->dir, path, n);
-	ctx->dir[n] = '\0';
-	return 0;
+	if (path[0] == '/') {
+		len = snprintf(ctx->dir, sizeof(ctx->dir), "%.*s", n, path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return strerror(errno);
+		len = snprintf(ctx->dir, sizeof(ctx->dir), "%s%s%.*s", cwd,
+		               strcmp(cwd, "/") ? "/" : "", n, path);
+	}
+	return len < 0 || (size_t)len >= sizeof(ctx->dir) ? "path too long" : NULL;
 }
 
 static void parse_file(struct load_ctx *ctx)
@@ -724,13 +768,15 @@ static void parse_file(struct load_ctx *ctx)
 int config_load(const char *path, struct config *cfg, char *errbuf, size_t errlen)
 {
 	struct load_ctx ctx;
+	const char *why;
 	int rc = -1;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.path = path;
 	config_defaults(&ctx.cfg);
-	if (set_dir(&ctx, path))
-		ctx_fail(&ctx, 0, "path too long");
+	why = set_dir(&ctx, path);
+	if (why)
+		ctx_fail(&ctx, 0, "%s", why);
 	else
 		parse_file(&ctx);
 	if (!ctx.failed) {

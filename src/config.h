@@ -51,13 +51,13 @@ struct config {
 	unsigned char cursor_secret[CONFIG_SECRET_MAX]; /* HMAC key, >= 32 bytes */
 	size_t cursor_secret_len;
 	char jwt_alg[8];                   /* our tokens: "HS256" (default), "RS256" or "ES256" */
-	char jwt_private_key_file[256];    /* absolute path, PEM; RS256/ES256 only */
+	char jwt_private_key_file[256];    /* PEM; RS256/ES256 only (paths: see config_load) */
 	/* An external OAuth 2.0 issuer (Cognito, Keycloak): off while jwks_file is "". */
-	char jwks_file[256];                /* absolute path of its JWKS, re-read on SIGHUP */
+	char jwks_file[256];                /* its JWKS, re-read on SIGHUP */
 	char external_issuer[256];          /* its iss, required */
 	char external_audience[128];        /* required in aud when not "" */
 	char external_scope_prefix[128];    /* stripped from its scopes, e.g. "https://api.example/" */
-	char external_client_map_file[256]; /* absolute path: "external_client_id local_client_id" lines */
+	char external_client_map_file[256]; /* "external_client_id local_client_id" lines */
 
 	/* [throttle]: failed client authentications at the token endpoint */
 	unsigned throttle_window;            /* seconds, default 60 */
@@ -86,7 +86,9 @@ void config_defaults(struct config *cfg);
 
 /*
  * Loads path over the defaults and validates.  On error returns -1 and
- * writes "FILE:LINE: key 'x': why" into errbuf.
+ * writes "FILE:LINE: key 'x': why" into errbuf.  Every *_file path is
+ * taken relative to the directory of path (absolute ones as they are) and
+ * the path fields hold it absolute, so a later chdir does not move them.
  */
 int config_load(const char *path, struct config *cfg, char *errbuf, size_t errlen);
 

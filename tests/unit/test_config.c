@@ -1,7 +1,8 @@
 /*
  * test_config: defaults, every key at and past its limits, the file:line
- * errors, secret files (relative paths, newline stripping, sizes) and the
- * environment override.  Each case writes its INI file into a private
+ * errors, secret files (relative paths, newline stripping, sizes), the
+ * paths of the key and map files (relative to the INI file, like the
+ * secret files) and the environment override.  Each case writes its INI file into a private
  * temporary directory.
  */
 #include <ftw.h>
@@ -464,6 +465,107 @@ static void test_relative_config_path(void)
 		ok(0, "chdir back");
 }
 
+/* Each path key, relative and absolute, resolves against the INI file's directory. */
+static void test_path_keys(void)
+{
+	static const struct {
+		int line;
+		const char *key, *extra; /* extra: what the key needs beside it */
+		size_t off;
+	} keys[] = {
+	        {__LINE__, "jwt_private_key_file", "jwt_alg = ES256\n",
+	         offsetof(struct config, jwt_private_key_file)},
+	        {__LINE__, "jwks_file",
+	         "external_issuer = https://idp.example\nexternal_client_map_file = /m\n",
+	         offsetof(struct config, jwks_file)},
+	        {__LINE__, "external_client_map_file",
+	         "external_issuer = https://idp.example\njwks_file = /j.json\n",
+	         offsetof(struct config, external_client_map_file)},
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char text[512], name[96], want[PATH_MAX + 32];
+		struct config cfg;
+
+		snprintf(text, sizeof(text), SECRETS "%s = keys/k.pem\n%s", keys[i].key,
+		         keys[i].extra);
+		snprintf(name, sizeof(name), "%s relative (line %d)", keys[i].key, keys[i].line);
+		is_int(load(text, &cfg), 0, name);
+		snprintf(want, sizeof(want), "%s/keys/k.pem", tmpdir);
+		is_str((const char *)&cfg + keys[i].off, want, name);
+		snprintf(text, sizeof(text), SECRETS "%s = /etc/k.pem\n%s", keys[i].key,
+		         keys[i].extra);
+		snprintf(name, sizeof(name), "%s absolute (line %d)", keys[i].key, keys[i].line);
+		is_int(load(text, &cfg), 0, name);
+		is_str((const char *)&cfg + keys[i].off, "/etc/k.pem", name);
+	}
+}
+
+static void test_path_key_limits(void)
+{
+	char text[512], value[200], dir[128], conf[PATH_MAX + 160], want[PATH_MAX + 256];
+	struct config cfg;
+
+	is_int(load(SECRETS "jwks_file =\n", &cfg), 0, "empty jwks_file: off");
+	is_str(cfg.jwks_file, "", "empty jwks_file stays empty");
+	/*
+	 * A path that fits its 255-byte field and the 198-byte line as given,
+	 * but not once the INI file's long directory is put in front.
+	 */
+	memset(dir, 'd', 100);
+	dir[100] = '\0';
+	memset(value, 'p', 160);
+	value[160] = '\0';
+	snprintf(conf, sizeof(conf), "%s/%s", tmpdir, dir);
+	mkdir(conf, 0700);
+	snprintf(text, sizeof(text),
+	         "[auth]\njwt_private_key_file = %s\njwt_alg = RS256\n"
+	         "cursor_secret = " S32 "\n",
+	         value);
+	snprintf(conf, sizeof(conf), "%s/c.conf", dir);
+	write_file(conf, text, strlen(text));
+	snprintf(conf, sizeof(conf), "%s/%s/c.conf", tmpdir, dir);
+	is_int(config_load(conf, &cfg, err, sizeof(err)), -1,
+	       "resolved path too long for its field");
+	snprintf(want, sizeof(want), "%s:2: key 'jwt_private_key_file' in [auth]: is ", conf);
+	ok(!strncmp(err, want, strlen(want)) && strstr(err, "bytes long resolved, more than 255"),
+	   "resolved path too long: names key and line");
+	if (strncmp(err, want, strlen(want)))
+		printf("#   error was \"%s\"\n", err);
+}
+
+/*
+ * A config path with a relative directory, loaded from elsewhere: a secret
+ * file and a key file are found the same way, and the key file's path is
+ * kept absolute for the reloads to come.
+ */
+static void test_relative_config_dir(void)
+{
+	static const char text[] = "[auth]\njwt_secret_file = s.key\ncursor_secret = " S32
+	                           "\njwt_private_key_file = k.pem\n";
+	char cwd[PATH_MAX], here[PATH_MAX], want[2 * PATH_MAX];
+	struct config cfg;
+	int rc;
+
+	snprintf(want, sizeof(want), "%s/sub", tmpdir);
+	mkdir(want, 0700);
+	write_file("sub/s.key", S32, 32);
+	write_file("sub/c.conf", text, strlen(text));
+	if (!getcwd(cwd, sizeof(cwd)) || chdir(tmpdir) || !getcwd(here, sizeof(here))) {
+		ok(0, "chdir");
+		return;
+	}
+	err[0] = '\0';
+	rc = config_load("sub/c.conf", &cfg, err, sizeof(err));
+	is_int(rc, 0, "relative config directory: loads");
+	is_str(err, "", "relative config directory: no error");
+	is_int(cfg.jwt_secret_len, 32, "relative config directory: secret file found");
+	snprintf(want, sizeof(want), "%s/sub/k.pem", here);
+	is_str(cfg.jwt_private_key_file, want, "relative config directory: key path absolute");
+	if (chdir(cwd))
+		ok(0, "chdir back");
+}
+
 static int remove_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -492,6 +594,9 @@ int main(void)
 	test_password();
 	test_failure_keeps_config();
 	test_relative_config_path();
+	test_path_keys();
+	test_path_key_limits();
+	test_relative_config_dir();
 	nftw(tmpdir, remove_cb, 8, FTW_DEPTH | FTW_PHYS);
 	return done_testing();
 }
