@@ -6,7 +6,10 @@
 # 2. every route of the contract is documented, with its method;
 # 3. every response of every operation declares X-Request-ID (contract §6);
 # 4. every example (media types, parameters, headers) matches its schema,
-#    so the examples cannot drift from the rules they illustrate.
+#    so the examples cannot drift from the rules they illustrate;
+# 5. Spectral's spectral:oas ruleset finds no problem, of any severity
+#    (@stoplight/spectral-cli: the lints API tools such as Dredd and code
+#    generators trip over).
 #
 # The validator is installed from npm, pinned, into a cache directory under
 # ${TMPDIR:-/tmp} the first time; later runs reuse it.  Without node the
@@ -15,11 +18,12 @@ set -u
 
 SWAGGER_PARSER_VERSION=13.0.0
 AJV_VERSION=8.20.0
+SPECTRAL_VERSION=6.16.3
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${top_srcdir:-$here/..}
 doc=$srcdir/docs/openapi.yaml
-cache=${TMPDIR:-/tmp}/customers-fcgi-openapi-check/sp-$SWAGGER_PARSER_VERSION-ajv-$AJV_VERSION
+cache=${TMPDIR:-/tmp}/customers-fcgi-openapi-check/sp-$SWAGGER_PARSER_VERSION-ajv-$AJV_VERSION-spectral-$SPECTRAL_VERSION
 
 skip() {
 	echo "1..1"
@@ -40,12 +44,13 @@ command -v node >/dev/null 2>&1 || skip "node missing"
 # Install into a private directory, then publish it with a symlink (atomic,
 # and it fails if another run got there first), so that two runs at once
 # never see a half-installed cache.
-if [ ! -d "$cache/node_modules/@apidevtools/swagger-parser" ]; then
+if [ ! -x "$cache/node_modules/.bin/spectral" ]; then
 	command -v npm >/dev/null 2>&1 || skip "npm missing"
 	mkdir -p "$(dirname "$cache")" || bail "cannot create $(dirname "$cache")"
 	tmp=$(mktemp -d "$cache.XXXXXX") || bail "mktemp failed"
 	if ! npm install --prefix "$tmp" --no-audit --no-fund --no-save --loglevel=error \
 		"@apidevtools/swagger-parser@$SWAGGER_PARSER_VERSION" "ajv@$AJV_VERSION" \
+		"@stoplight/spectral-cli@$SPECTRAL_VERSION" \
 		>"$tmp.log" 2>&1; then
 		sed 's/^/# /' "$tmp.log"
 		rm -rf "$tmp" "$tmp.log"
@@ -55,7 +60,23 @@ if [ ! -d "$cache/node_modules/@apidevtools/swagger-parser" ]; then
 	ln -sn "$(basename "$tmp")" "$cache" 2>/dev/null || rm -rf "$tmp"
 fi
 
-NODE_PATH=$cache/node_modules exec node - "$doc" <<'EOF'
+# Case 5, after the four of the node script below.
+spectral_case() {
+	rules=$(mktemp --suffix=.yaml) || return 1 # spectral goes by the extension
+	echo 'extends: ["spectral:oas"]' >"$rules"
+	if out=$("$cache/node_modules/.bin/spectral" lint --ruleset "$rules" --fail-severity hint \
+		"$doc" 2>&1); then
+		echo "ok 5 - spectral:oas finds no problem"
+		rm -f "$rules"
+		return 0
+	fi
+	echo "not ok 5 - spectral:oas finds no problem"
+	printf '%s\n' "$out" | sed 's/^/# /'
+	rm -f "$rules"
+	return 1
+}
+
+NODE_PATH=$cache/node_modules node - "$doc" <<'EOF'
 'use strict';
 const SwaggerParser = require('@apidevtools/swagger-parser');
 const Ajv = require('ajv');
@@ -147,7 +168,7 @@ async function main() {
     report([e.message], 'docs/openapi.yaml is valid OpenAPI 3.0');
     return;
   }
-  console.log('1..4');
+  console.log('1..5'); // the fifth, Spectral, is the shell's
   report(/^3\.0\.\d+$/.test(api.openapi) ? [] : [`openapi is ${api.openapi}`],
     'docs/openapi.yaml is valid OpenAPI 3.0');
   report(missingRoutes(api), 'every route of the contract is documented');
@@ -157,3 +178,6 @@ async function main() {
 
 main().then(() => process.exit(failed ? 1 : 0));
 EOF
+rc=$?
+spectral_case || rc=1
+exit "$rc"
