@@ -425,13 +425,19 @@ static void test_password(void)
 	is_str(cfg.db_password, "from-file", "file password kept");
 }
 
+static void test_workers_auto(void)
+{
+	struct config cfg;
+
+	is_int(load("[server]\nworkers = auto\n" SECRETS, &cfg), 0, "workers = auto loads");
+	is_int(cfg.workers, workers_auto_want(), "workers = auto: 4 per core");
+}
+
 static void test_failure_keeps_config(void)
 {
 	struct config cfg, before;
 	char path[PATH_MAX + 32];
 
-	is_int(load("[server]\nworkers = auto\n" SECRETS, &cfg), 0, "workers = auto loads");
-	is_int(cfg.workers, workers_auto_want(), "workers = auto: 4 per core");
 	memset(&cfg, 0x5a, sizeof(cfg));
 	before = cfg;
 	is_int(load("[server]\nworkers = 2\nbacklog = 0\n" SECRETS, &cfg), -1, "failing load");
@@ -442,27 +448,36 @@ static void test_failure_keeps_config(void)
 	is_int(config_load(path, &cfg, NULL, 0), -1, "NULL errbuf is allowed");
 }
 
+/*
+ * Loads rel, a path relative to tmpdir, with tmpdir as the working
+ * directory, as a master started there would; here gets that directory as
+ * getcwd spells it.  config_load's result, or -2 when chdir failed.
+ */
+static int load_in_tmpdir(const char *rel, struct config *cfg, char *here, size_t herelen)
+{
+	char cwd[PATH_MAX];
+	int rc;
+
+	if (!getcwd(cwd, sizeof(cwd)) || chdir(tmpdir) || !getcwd(here, herelen))
+		return -2;
+	err[0] = '\0';
+	rc = config_load(rel, cfg, err, sizeof(err));
+	if (chdir(cwd))
+		ok(0, "chdir back");
+	return rc;
+}
+
 /* A config path without a directory: secret files are relative to the cwd. */
 static void test_relative_config_path(void)
 {
-	char cwd[PATH_MAX];
-	struct config cfg;
-	int rc;
-
 	static const char text[] = "[auth]\njwt_secret_file = jwt.key\ncursor_secret = " S32 "\n";
+	char here[PATH_MAX];
+	struct config cfg;
 
 	write_file("jwt.key", S32, 32);
 	write_file("rel.conf", text, strlen(text));
-	if (!getcwd(cwd, sizeof(cwd)) || chdir(tmpdir)) {
-		ok(0, "chdir");
-		return;
-	}
-	err[0] = '\0';
-	rc = config_load("rel.conf", &cfg, err, sizeof(err));
-	is_int(rc, 0, "bare config file name");
+	is_int(load_in_tmpdir("rel.conf", &cfg, here, sizeof(here)), 0, "bare config file name");
 	is_str(err, "", "bare config file name: no error");
-	if (chdir(cwd))
-		ok(0, "chdir back");
 }
 
 /* Each path key, relative and absolute, resolves against the INI file's directory. */
@@ -543,27 +558,19 @@ static void test_relative_config_dir(void)
 {
 	static const char text[] = "[auth]\njwt_secret_file = s.key\ncursor_secret = " S32
 	                           "\njwt_private_key_file = k.pem\n";
-	char cwd[PATH_MAX], here[PATH_MAX], want[2 * PATH_MAX];
+	char here[PATH_MAX], want[2 * PATH_MAX];
 	struct config cfg;
-	int rc;
 
 	snprintf(want, sizeof(want), "%s/sub", tmpdir);
 	mkdir(want, 0700);
 	write_file("sub/s.key", S32, 32);
 	write_file("sub/c.conf", text, strlen(text));
-	if (!getcwd(cwd, sizeof(cwd)) || chdir(tmpdir) || !getcwd(here, sizeof(here))) {
-		ok(0, "chdir");
-		return;
-	}
-	err[0] = '\0';
-	rc = config_load("sub/c.conf", &cfg, err, sizeof(err));
-	is_int(rc, 0, "relative config directory: loads");
+	is_int(load_in_tmpdir("sub/c.conf", &cfg, here, sizeof(here)), 0,
+	       "relative config directory: loads");
 	is_str(err, "", "relative config directory: no error");
 	is_int(cfg.jwt_secret_len, 32, "relative config directory: secret file found");
 	snprintf(want, sizeof(want), "%s/sub/k.pem", here);
 	is_str(cfg.jwt_private_key_file, want, "relative config directory: key path absolute");
-	if (chdir(cwd))
-		ok(0, "chdir back");
 }
 
 static int remove_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -592,6 +599,7 @@ int main(void)
 	test_long_line();
 	test_secret_files();
 	test_password();
+	test_workers_auto();
 	test_failure_keeps_config();
 	test_relative_config_path();
 	test_path_keys();
