@@ -603,15 +603,16 @@ static int set_path(struct load_ctx *ctx, const struct key *k, const char *path)
 {
 	char full[PATH_MAX] = "", why[CONFIG_ERR_MAX];
 	int rc = *path ? resolve_path(ctx, path, full, sizeof(full), why, sizeof(why)) : 0;
+	size_t len = strlen(full);
 
 	/* set_bytes would blame the value for what the directory added */
-	if (rc == 0 && strlen(full) >= k->size) {
-		snprintf(why, sizeof(why), "is %zu bytes long resolved, more than %zu",
-		         strlen(full), k->size - 1);
+	if (rc == 0 && len >= k->size) {
+		snprintf(why, sizeof(why), "is %zu bytes long resolved, more than %zu", len,
+		         k->size - 1);
 		rc = -1;
 	}
 	if (rc == 0)
-		rc = set_value(k, &ctx->cfg, full, strlen(full), why, sizeof(why));
+		rc = set_value(k, &ctx->cfg, full, len, why, sizeof(why));
 	if (rc)
 		key_fail(ctx, ctx->lineno, k->section, k->name, why);
 	return rc;
