@@ -854,12 +854,14 @@ cases_race() {
 # ---- burst -------------------------------------------------------------------------------
 
 # Busy loops on every core, four each: a loaded machine (load average about
-# 4 per core), on which the pool's workers are slow to accept.
+# 4 per core), on which the pool's workers are slow to accept.  Each ends by
+# itself after 120 s, so a suite that dies before cpu_hogs_stop leaves no
+# spinning process behind.
 cpu_hogs_start() {
 	local i
 	HOGS=()
 	for ((i = 0; i < 4 * $(nproc); i++)); do
-		(trap 'exit 0' TERM && while :; do :; done) &
+		(SECONDS=0 && trap 'exit 0' TERM && while [ "$SECONDS" -lt 120 ]; do :; done) &
 		HOGS+=($!)
 	done
 }
