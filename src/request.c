@@ -87,14 +87,29 @@ static int strip_prefix(struct request *r)
 	return 0;
 }
 
+/* The query as the client sent it: from REQUEST_URI, because lighttpd
+ * normalizes QUERY_STRING (a bad escape "%zz" becomes "%25zz", a valid
+ * label), which would hide an encoding error the contract answers. */
+static const char *raw_query(struct request *r)
+{
+	const char *uri = request_param(r, "REQUEST_URI");
+	const char *q;
+
+	if (!uri || !*uri)
+		return request_param(r, "QUERY_STRING") ?: "";
+	q = uri + strcspn(uri, "?#");
+	return *q == '?' ? q + 1 : "";
+}
+
 static int copy_query(struct request *r)
 {
-	const char *qs = request_param(r, "QUERY_STRING");
-	size_t len = qs ? strlen(qs) : 0;
+	const char *qs = raw_query(r);
+	size_t len = strcspn(qs, "#");
 
 	if (len >= sizeof(r->query))
 		return -1;
-	memcpy(r->query, qs ? qs : "", len + 1);
+	memcpy(r->query, qs, len);
+	r->query[len] = '\0';
 	return 0;
 }
 
