@@ -897,6 +897,65 @@ cases_burst() {
 	is "$codes" 200x200 'burst: 200 concurrent GETs on a loaded machine: all 200, no 5xx'
 }
 
+# ---- hostile URLs: whoever refuses them, the answer is the envelope ----------------------
+
+# Escapes a web server may refuse before the application sees the request:
+# control bytes, invalid UTF-8, bad escapes, an encoded slash, a path above
+# the root.  Sent as they are (--path-as-is).
+HOSTILE_URLS=(
+	'/roles/customers/%00' '/roles/customers/%01' '/roles/customers/%7f' '/roles/customers/%0a'
+	'/roles/%0acustomers' '/roles/customers/%ff' '/roles/customers/%c3%28' '/roles/customers/%zz'
+	'/roles/customers/%' '/roles/customers/a%2fb' '/roles/customers/..%2f..%2fetc'
+	'/roles/customers/%2e%2e/%2e%2e/x' '/roles/customers/%00/../x'
+	'/roles/customers?labels=%00' '/roles/customers?labels=%01' '/roles/customers?labels=%7f'
+	'/roles/customers?labels=%0a' '/roles/customers?labels=%ff' '/roles/customers?labels=%zz'
+	'/roles/customers?labels=%' '/roles/customers?%00=1' '/roles/customers?limit=1%00'
+)
+
+response_type_of() { # STATUS
+	case $1 in
+	400) echo BAD_REQUEST ;; 403) echo FORBIDDEN ;; 404) echo NOT_FOUND ;;
+	405) echo METHOD_NOT_ALLOWED ;; 413) echo PAYLOAD_TOO_LARGE ;; *) echo "status $1" ;;
+	esac
+}
+
+# The last answer is a 4xx error envelope as section 6 has it, served as
+# JSON, with exactly one X-Request-ID, of the documented alphabet, equal to
+# its requestId.
+is_envelope() {
+	[[ $STATUS == 4?? ]] || return 1
+	[[ $(hdr Content-Type) == application/json* ]] || return 1
+	[ "$(grep -ic '^X-Request-ID:' "$STATE/last.headers")" = 1 ] || return 1
+	[ "$(jb .responseType)" = "$(response_type_of "$STATUS")" ] || return 1
+	[ -n "$(jb '.message // empty')" ] || return 1
+	[[ $(hdr X-Request-ID) =~ ^[A-Za-z0-9._-]{1,64}$ ]] && [ "$(jb .requestId)" = "$(hdr X-Request-ID)" ]
+}
+
+detail_code() { # the first error code of the first detail
+	jb '.errorDetails[0].errors[0].code // empty'
+}
+
+cases_hostile_url() {
+	local u bad=() n=0 urls=("${HOSTILE_URLS[@]}")
+	# Above the root: under a mount prefix that is another site's path.
+	[ -n "${MOUNT:-}" ] || urls+=('/%2e%2e/x')
+	for u in "${urls[@]}"; do
+		req GET "$u" -H "$(bearer "$A_TOK")" --path-as-is
+		is_envelope || bad+=("$(last_response)")
+		n=$((n + 1))
+	done
+	is "${#bad[@]}" 0 "hostile URLs: all $n answered with the JSON envelope and one X-Request-ID"
+	[ "${#bad[@]}" = 0 ] || note "not the envelope: ${bad[*]}"
+	req GET '/roles/customers?labels=%zz' -H "$(bearer "$A_TOK")"
+	is "$STATUS $(detail_code)" '400 INVALID_ENCODING' 'labels=%zz: 400, detail INVALID_ENCODING'
+	req GET '/roles/customers?labels=%' -H "$(bearer "$A_TOK")"
+	is "$STATUS $(detail_code)" '400 INVALID_ENCODING' 'labels=%: 400, detail INVALID_ENCODING'
+	req GET '/roles/customers/%zz' -H "$(bearer "$A_TOK")" --path-as-is
+	ok 'a bad escape in the path: the envelope, from the server or the application' is_envelope
+	req GET '/.customers-error' -H "$(bearer "$A_TOK")"
+	ok "the web server's error page is not a route of its own" is_envelope
+}
+
 # ---- methods ---------------------------------------------------------------------------
 
 allow_has() { # METHOD...
@@ -1159,12 +1218,12 @@ cases_hostile() {
 	is "$STATUS" 200 'throttle: another client from the same address still gets a token'
 }
 
-ALL_CASES="ops token bearer create get list walk_concurrent patch client_check audit migrate isolation race burst methods status fcgi metrics reload config outage hostile"
+ALL_CASES="ops token bearer create get list walk_concurrent patch client_check audit migrate isolation race burst hostile_url methods status fcgi metrics reload config outage hostile"
 # Behind the other servers: every group that crosses the web server, not
 # those that test the pool and the database alone (walk_concurrent, audit,
 # status, outage: lighttpd runs them).
 # shellcheck disable=SC2034 # used by the runners (run-*.sh)
-WEB_CASES="ops token bearer create get list patch client_check isolation race burst methods fcgi metrics"
+WEB_CASES="ops token bearer create get list patch client_check isolation race burst hostile_url methods fcgi metrics"
 
 run_cases() {
 	local globex

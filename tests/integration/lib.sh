@@ -398,6 +398,7 @@ web_site_write() { # FILE OUT PORT
 		-e "s|/var/log/nginx/customers-fcgi|$STATE/nginx|g" \
 		-e "s|/usr/bin/customers-fcgi|$APP_BIN|g" \
 		-e "s|/etc/customers-fcgi/customers.conf|$(APP_CONF)|g" \
+		-e "s|/etc/apache2/customers-fcgi-errors.conf|$SRCDIR/conf/apache2-errors.conf|" \
 		"$SRCDIR/conf/$1" >"$2"
 	if [ -n "$MOUNT" ]; then
 		sed -i -e "s|<Location \"/\">|<Location \"$MOUNT/\">|" -e "s|location / {|location $MOUNT/ {|" "$2"
