@@ -915,15 +915,21 @@ HOSTILE_URLS=(
 response_type_of() { # STATUS
 	case $1 in
 	400) echo BAD_REQUEST ;; 403) echo FORBIDDEN ;; 404) echo NOT_FOUND ;;
-	405) echo METHOD_NOT_ALLOWED ;; 413) echo PAYLOAD_TOO_LARGE ;; *) echo "status $1" ;;
+	405) echo METHOD_NOT_ALLOWED ;; 413) echo PAYLOAD_TOO_LARGE ;; 503) echo SERVICE_UNAVAILABLE ;;
+	*) echo "status $1" ;;
 	esac
 }
 
-# The last answer is a 4xx error envelope as section 6 has it, served as
+# The last answer is a 4xx (or STATUS) error envelope as section 6 has it,
+# served as
 # JSON, with exactly one X-Request-ID, of the documented alphabet, equal to
 # its requestId.
 is_envelope() {
-	[[ $STATUS == 4?? ]] || return 1
+	[[ $STATUS == 4?? ]] && is_envelope_of "$STATUS"
+}
+
+is_envelope_of() { # STATUS
+	[ "$STATUS" = "$1" ] || return 1
 	[[ $(hdr Content-Type) == application/json* ]] || return 1
 	[ "$(grep -ic '^X-Request-ID:' "$STATE/last.headers")" = 1 ] || return 1
 	[ "$(jb .responseType)" = "$(response_type_of "$STATUS")" ] || return 1
@@ -954,6 +960,19 @@ cases_hostile_url() {
 	ok 'a bad escape in the path: the envelope, from the server or the application' is_envelope
 	req GET '/.customers-error' -H "$(bearer "$A_TOK")"
 	ok "the web server's error page is not a route of its own" is_envelope
+}
+
+# The pool stopped behind nginx or Apache (mod_proxy_fcgi): the server's
+# 502 becomes the envelope's 503 with Retry-After, as for a database down.
+# lighttpd has no way to put a request id into its own pages: its 503 is
+# HTML (docs/operations.md).
+cases_pool_down() {
+	app_stop
+	req GET "/roles/customers/$C1" -H "$(bearer "$A_TOK")"
+	ok 'pool down: the JSON envelope with one X-Request-ID' is_envelope_of 503
+	is "$(jb .responseType) $(hdr Retry-After)" 'SERVICE_UNAVAILABLE 1' 'pool down: 503 SERVICE_UNAVAILABLE, Retry-After 1'
+	app_start
+	ok 'pool back: the API answers again' wait_until 100 api_and_health_ok
 }
 
 # ---- methods ---------------------------------------------------------------------------

@@ -6,6 +6,6 @@
 WEB=apache
 MOUNT=${MOUNT-}
 # The case groups of cases.sh it runs, unless CASES names others.
-default_cases() { echo "$WEB_CASES reload"; }
+default_cases() { echo "$WEB_CASES pool_down reload"; }
 # shellcheck source=tests/integration/suite.sh
 . "$(dirname "$0")/suite.sh"
