@@ -54,26 +54,6 @@ static void make_request_id(struct request *r)
 	         (long long)now_ms(), ++fallback_seq);
 }
 
-/* Copies the raw path (without query) of the request into r->path. */
-static int copy_raw_path(struct request *r)
-{
-	const char *uri = request_param(r, "REQUEST_URI");
-	int n;
-
-	if (uri && *uri) {
-		size_t len = strcspn(uri, "?#");
-
-		if (len >= sizeof(r->path))
-			return -1;
-		memcpy(r->path, uri, len);
-		r->path[len] = '\0';
-		return 0;
-	}
-	n = snprintf(r->path, sizeof(r->path), "%s%s", request_param(r, "SCRIPT_NAME") ?: "",
-	             request_param(r, "PATH_INFO") ?: "");
-	return n < 0 || (size_t)n >= sizeof(r->path) ? -1 : 0;
-}
-
 /* Removes cfg->prefix ("/api") from the decoded path; -1 if the path is outside it. */
 static int strip_prefix(struct request *r)
 {
@@ -87,30 +67,39 @@ static int strip_prefix(struct request *r)
 	return 0;
 }
 
-/* The query as the client sent it: from REQUEST_URI, because lighttpd
- * normalizes QUERY_STRING (a bad escape "%zz" becomes "%25zz", a valid
- * label), which would hide an encoding error the contract answers. */
-static const char *raw_query(struct request *r)
+/* Copies LEN bytes of SRC into DST of CAP bytes, terminated; -1 if too long. */
+static int copy_part(char *dst, size_t cap, const char *src, size_t len)
+{
+	if (len >= cap)
+		return -1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+/* The raw path and query, both from REQUEST_URI: lighttpd normalizes
+ * QUERY_STRING (a bad escape "%zz" becomes "%25zz", a valid label), which
+ * would hide an encoding error the contract answers. */
+static int copy_uri(struct request *r)
 {
 	const char *uri = request_param(r, "REQUEST_URI");
 	const char *q;
+	size_t plen;
+	int n;
 
-	if (!uri || !*uri)
-		return request_param(r, "QUERY_STRING") ?: "";
-	q = uri + strcspn(uri, "?#");
-	return *q == '?' ? q + 1 : "";
-}
-
-static int copy_query(struct request *r)
-{
-	const char *qs = raw_query(r);
-	size_t len = strcspn(qs, "#");
-
-	if (len >= sizeof(r->query))
+	if (uri && *uri) {
+		plen = strcspn(uri, "?#");
+		q = uri[plen] == '?' ? uri + plen + 1 : "";
+		if (copy_part(r->path, sizeof(r->path), uri, plen) < 0)
+			return -1;
+		return copy_part(r->query, sizeof(r->query), q, strcspn(q, "#"));
+	}
+	n = snprintf(r->path, sizeof(r->path), "%s%s", request_param(r, "SCRIPT_NAME") ?: "",
+	             request_param(r, "PATH_INFO") ?: "");
+	if (n < 0 || (size_t)n >= sizeof(r->path))
 		return -1;
-	memcpy(r->query, qs, len);
-	r->query[len] = '\0';
-	return 0;
+	q = request_param(r, "QUERY_STRING") ?: "";
+	return copy_part(r->query, sizeof(r->query), q, strlen(q));
 }
 
 int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg, struct db *db,
@@ -127,7 +116,7 @@ int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg
 	r->method = request_param(r, "REQUEST_METHOD") ?: "";
 	make_request_id(r);
 	log_set_request(r->request_id);
-	if (copy_raw_path(r) < 0 || copy_query(r) < 0) {
+	if (copy_uri(r) < 0) {
 		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE", "Request path or query string is too long");
 		return -1;
 	}
