@@ -100,15 +100,24 @@ expect() { # STATUS NAME
 
 # The error envelope: status, responseType, errorCode ("" to skip) and a
 # requestId equal to the X-Request-ID header, all in one line.
+# What keeps the last answer from being the error envelope of section 6 with
+# STATUS and TYPE, a line each: served as JSON, a message, exactly one
+# X-Request-ID, of the documented alphabet, equal to requestId.
+envelope_problems() { # STATUS TYPE
+	[ "$STATUS" = "$1" ] || echo "status: expected $1, got $STATUS"
+	[ "$(jb .responseType)" = "$2" ] || echo "responseType: expected $2, got $(jb .responseType)"
+	[[ $(hdr Content-Type) == application/json* ]] || echo "Content-Type: $(hdr Content-Type)"
+	[ -n "$(jb '.message // empty')" ] || echo "no message"
+	[ "$(grep -ic '^X-Request-ID:' "$STATE/last.headers")" = 1 ] || echo "not one X-Request-ID"
+	[[ $(hdr X-Request-ID) =~ ^[A-Za-z0-9._-]{1,64}$ ]] && [ "$(jb .requestId)" = "$(hdr X-Request-ID)" ] ||
+		echo "requestId '$(jb .requestId)' vs X-Request-ID '$(hdr X-Request-ID)'"
+}
+
 expect_error() { # STATUS TYPE CODE NAME
 	local why=()
-	[ "$STATUS" = "$1" ] || why+=("status: expected $1, got $STATUS")
-	[ "$(jb .responseType)" = "$2" ] || why+=("responseType: expected $2, got $(jb .responseType)")
+	mapfile -t why < <(envelope_problems "$1" "$2")
 	[ -z "$3" ] || [ "$(jb .errorCode)" = "$3" ] ||
 		why+=("errorCode: expected $3, got $(jb .errorCode)")
-	[ -n "$(jb .message)" ] || why+=("no message")
-	[ -n "$(jb '.requestId // empty')" ] && [ "$(jb .requestId)" = "$(hdr X-Request-ID)" ] ||
-		why+=("requestId '$(jb .requestId)' vs X-Request-ID '$(hdr X-Request-ID)'")
 	if [ "${#why[@]}" = 0 ]; then
 		tap_result 1 "$4"
 	else
@@ -920,21 +929,14 @@ response_type_of() { # STATUS
 	esac
 }
 
-# The last answer is a 4xx (or STATUS) error envelope as section 6 has it,
-# served as
-# JSON, with exactly one X-Request-ID, of the documented alphabet, equal to
-# its requestId.
+# The last answer is a 4xx error envelope (or one of STATUS), with the
+# responseType of its status.
 is_envelope() {
 	[[ $STATUS == 4?? ]] && is_envelope_of "$STATUS"
 }
 
 is_envelope_of() { # STATUS
-	[ "$STATUS" = "$1" ] || return 1
-	[[ $(hdr Content-Type) == application/json* ]] || return 1
-	[ "$(grep -ic '^X-Request-ID:' "$STATE/last.headers")" = 1 ] || return 1
-	[ "$(jb .responseType)" = "$(response_type_of "$STATUS")" ] || return 1
-	[ -n "$(jb '.message // empty')" ] || return 1
-	[[ $(hdr X-Request-ID) =~ ^[A-Za-z0-9._-]{1,64}$ ]] && [ "$(jb .requestId)" = "$(hdr X-Request-ID)" ]
+	[ -z "$(envelope_problems "$1" "$(response_type_of "$1")")" ]
 }
 
 detail_code() { # the first error code of the first detail
