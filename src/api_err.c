@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api_err.h"
+#include "db.h"
 
 /* Bytes a UTF-8 sequence with this lead byte claims; 0 for a continuation byte. */
 static size_t utf8_seq_len(unsigned char c)
@@ -144,4 +145,14 @@ void api_err_detail(struct api_err *err, const char *field, const char *code, co
 	copy_text(d->code, sizeof(d->code), code);
 	copy_text(d->parameter, sizeof(d->parameter), parameter);
 	copy_text(d->message, sizeof(d->message), message);
+}
+
+void api_err_db(struct api_err *err, int db_rc)
+{
+	if (db_rc == DB_UNAVAILABLE)
+		api_err_set(err, 503, "SERVICE_UNAVAILABLE", "The database is unavailable; retry later");
+	else if (db_rc == DB_UNCONFIRMED) /* the client changed while the request ran */
+		api_err_set(err, 503, "SERVICE_UNAVAILABLE", "Please retry the request");
+	else
+		api_err_set(err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
 }

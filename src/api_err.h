@@ -1,9 +1,10 @@
 /*
  * api_err: the one error a request ends with.
  *
- * Pure modules (validate, query, cursor, config, db) fill a caller-owned
- * struct api_err and return -1; response.c renders it as the contract's
- * error envelope.  The struct allocates nothing, so filling it cannot fail
+ * The request side fills one caller-owned struct api_err and returns -1:
+ * the pure parsers (validate, query), the request, router and client_auth
+ * layers, and the handlers; response.c renders it as the contract's error
+ * envelope.  The struct allocates nothing, so filling it cannot fail
  * and it needs no freeing.  The first status set wins (jansson style);
  * field details accumulate so that all problems of a body are reported
  * together (contract section 2).
@@ -48,5 +49,13 @@ void api_err_set(struct api_err *err, int status, const char *code,
  */
 void api_err_detail(struct api_err *err, const char *field, const char *code,
                     const char *parameter, const char *message);
+
+/*
+ * The answer to a failed database call (enum db_rc other than DB_OK, and
+ * those a caller has no meaning of its own for): 503 for an unreachable
+ * database or a client that changed while the request ran, else 500 (the
+ * db module has logged the cause).
+ */
+void api_err_db(struct api_err *err, int db_rc);
 
 #endif

@@ -10,14 +10,15 @@
 #include <string.h>
 
 #include "auth.h"
+#include "client_auth.h"
 #include "cursor.h"
 #include "customer_json.h"
 #include "db_customers.h"
+#include "handler.h"
 #include "handlers.h"
 #include "log.h"
 #include "query.h"
 #include "response.h"
-#include "router.h"
 #include "validate.h"
 
 static struct customer_row row_buf;
@@ -195,7 +196,7 @@ void h_customers_list(struct request *r, const char *arg)
 	if (rc != DB_OK)
 		handler_db_error(r, rc);
 	/* no row also when the client check failed: read the client before answering empty */
-	if (rc != DB_OK || (p.n == 0 && router_confirm_client(r) < 0)) {
+	if (rc != DB_OK || (p.n == 0 && client_auth_confirm(r) < 0)) {
 		json_decref(p.data);
 		goto fail;
 	}

@@ -4,30 +4,13 @@
  * from shared memory, so any worker gives the same figures.  Restricting
  * /metrics to loopback is the web server's job (see conf/).
  */
+#include "handler.h"
 #include "handlers.h"
 #include "log.h"
 #include "metrics.h"
 #include "response.h"
-#include "router.h"
 
 #define METRICS_BUF (256 * 1024)
-
-void handler_db_error(struct request *r, int rc)
-{
-	if (rc == DB_UNAVAILABLE)
-		api_err_set(&r->err, 503, "SERVICE_UNAVAILABLE",
-		            "The database is unavailable; retry later");
-	else if (rc == DB_UNCONFIRMED) /* the client changed while the request ran */
-		api_err_set(&r->err, 503, "SERVICE_UNAVAILABLE", "Please retry the request");
-	else
-		api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
-}
-
-void handler_fail(struct request *r)
-{
-	router_confirm_client(r);
-	response_error(r, NULL);
-}
 
 void h_healthz(struct request *r, const char *arg)
 {
@@ -52,9 +35,7 @@ void h_metrics(struct request *r, const char *arg)
 
 	(void)arg;
 	if (len < 0) {
-		log_error("metrics exposition does not fit in %d bytes", METRICS_BUF);
-		api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
-		response_error(r, NULL);
+		handler_internal_error(r, "metrics exposition does not fit in %d bytes", METRICS_BUF);
 		return;
 	}
 	response_empty(r, 200, hdrs);

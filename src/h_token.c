@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "base64.h"
 #include "db_clients.h"
+#include "handler.h"
 #include "handlers.h"
 #include "jwks.h"
 #include "query.h"

@@ -14,9 +14,10 @@
 #include "config.h"
 #include "listen.h"
 #include "log.h"
-#include "metrics.h"
 #include "jwks.h"
+#include "metrics.h"
 #include "pool.h"
+#include "routes.h"
 #include "throttle.h"
 
 #define DEFAULT_CONFIG "/etc/customers-fcgi/customers.conf"
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	log_configure(&cfg);
 	fd = open_socket(&cfg);
-	if (fd < 0 || metrics_init() < 0 || throttle_init() < 0)
+	if (fd < 0 || metrics_init(routes, routes_count) < 0 || throttle_init() < 0)
 		return 1;
 	return pool_run(&cfg, path, fd);
 }

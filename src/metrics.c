@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 
 #include "metrics.h"
-#include "router.h"
+#include "routes.h"
 
 static const int tracked[] = {200, 202, 400, 401, 403, 404, 405, 409, 412, 413, 415, 429, 500, 503};
 #define NTRACKED (sizeof(tracked) / sizeof(tracked[0]))
@@ -23,10 +23,12 @@ static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                 0.1,    0.25,  0.5,    1,     2.5,  5};
 #define NBOUNDS (sizeof(bounds) / sizeof(bounds[0]))
 
+#define NROUTES (ROUTES_MAX + 1) /* last: requests that found no route */
+
 struct shared {
-	atomic_ulong requests[ROUTE_COUNT][NSTATUS];
-	atomic_ulong buckets[ROUTE_COUNT][NBOUNDS + 1]; /* last: +Inf */
-	atomic_ulong micros[ROUTE_COUNT];
+	atomic_ulong requests[NROUTES][NSTATUS];
+	atomic_ulong buckets[NROUTES][NBOUNDS + 1]; /* last: +Inf */
+	atomic_ulong micros[NROUTES];
 	atomic_ulong db_errors;
 	atomic_ulong db_reconnects;
 	atomic_ulong worker_restarts;
@@ -34,14 +36,18 @@ struct shared {
 };
 
 static struct shared *shm;
+static const struct route *table; /* borrowed, static data */
+static size_t table_n;
 
-int metrics_init(void)
+int metrics_init(const struct route *named, size_t n)
 {
 	void *p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -1;
 	shm = p; /* zero-filled by the kernel */
+	table = named;
+	table_n = n < ROUTES_MAX ? n : ROUTES_MAX;
 	return 0;
 }
 
@@ -69,8 +75,8 @@ void metrics_request(int route, int status, double seconds)
 
 	if (!shm)
 		return;
-	if (route < 0 || route >= ROUTE_COUNT)
-		route = ROUTE_NONE;
+	if (route < 0 || (size_t)route >= table_n)
+		route = ROUTES_MAX;
 	while (b < NBOUNDS && seconds > bounds[b])
 		b++;
 	add(&shm->requests[route][status_index(status)], 1);
@@ -121,11 +127,22 @@ static void emit(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
+/* The metric labels of slot r: the route's pattern and method, or "other". */
+static const char *route_name(int r)
+{
+	return (size_t)r < table_n ? table[r].pattern : "other";
+}
+
+static const char *route_method(int r)
+{
+	return (size_t)r < table_n ? table[r].method : "other";
+}
+
 static void render_requests(struct out *o)
 {
 	emit(o, "# HELP customers_requests_total Requests answered, by route, method and status.\n"
 	        "# TYPE customers_requests_total counter\n");
-	for (int r = 0; r < ROUTE_COUNT; r++) {
+	for (int r = 0; r < NROUTES; r++) {
 		for (size_t s = 0; s < NSTATUS; s++) {
 			unsigned long n = get(&shm->requests[r][s]);
 			char status[8];
@@ -134,7 +151,7 @@ static void render_requests(struct out *o)
 				continue;
 			snprintf(status, sizeof(status), "%d", s < NTRACKED ? tracked[s] : 0);
 			emit(o, "customers_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %lu\n",
-			     router_route_name(r), router_route_method(r),
+			     route_name(r), route_method(r),
 			     s < NTRACKED ? status : "other", n);
 		}
 	}
@@ -142,7 +159,7 @@ static void render_requests(struct out *o)
 
 static void render_histogram(struct out *o, int r)
 {
-	const char *name = router_route_name(r), *method = router_route_method(r);
+	const char *name = route_name(r), *method = route_method(r);
 	unsigned long cum = 0;
 
 	for (size_t b = 0; b <= NBOUNDS; b++) {
@@ -186,8 +203,9 @@ long metrics_render(char *buf, size_t cap)
 	render_requests(&o);
 	emit(&o, "# HELP customers_request_duration_seconds Time to answer, by route.\n"
 	         "# TYPE customers_request_duration_seconds histogram\n");
-	for (int r = 0; r < ROUTE_COUNT; r++)
-		render_histogram(&o, r);
+	for (int r = 0; r < NROUTES; r++)
+		if ((size_t)r < table_n || r == ROUTES_MAX)
+			render_histogram(&o, r);
 	render_gauges(&o);
 	return o.overflow ? -1 : (long)o.len;
 }

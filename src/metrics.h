@@ -4,7 +4,7 @@
  * The master maps one anonymous MAP_SHARED region before forking, so every
  * worker (including those restarted or replaced on reload) adds to the same
  * relaxed atomic counters and any worker can render the whole pool's
- * figures for GET /metrics.  Fixed-size arrays: route x status class, a
+ * figures for GET /metrics.  Fixed-size arrays: route (ROUTES_MAX) x status class, a
  * latency histogram per route; no locks, no allocation on the hot path.
  */
 #ifndef METRICS_H
@@ -12,8 +12,14 @@
 
 #include <stddef.h>
 
-/* Maps the shared region; call once in the master before forking. 0 or -1. */
-int metrics_init(void);
+#include "routes.h"
+
+/*
+ * Maps the shared region; call once in the master before forking.  The
+ * n routes of `named` (borrowed, static) name the counters: slot i of
+ * metrics_request is named[i]; any other slot counts as "other".  0 or -1.
+ */
+int metrics_init(const struct route *named, size_t n);
 
 void metrics_request(int route, int status, double seconds);
 void metrics_db(unsigned long errors, unsigned long reconnects);

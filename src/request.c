@@ -4,8 +4,9 @@
  * Servers disagree on SCRIPT_NAME/PATH_INFO (lighttpd with a "/" mount
  * puts the path in SCRIPT_NAME, Apache's mod_proxy_fcgi in PATH_INFO,
  * nginx in whatever fastcgi_param says), but all of them pass REQUEST_URI
- * as the client sent it.  So we route on REQUEST_URI, decode it exactly
- * once, and strip the configured mount prefix; SCRIPT_NAME + PATH_INFO is
+ * as the client sent it.  So we route on REQUEST_URI, split it into
+ * segments and decode each exactly once (path.h), and strip the
+ * configured mount prefix; SCRIPT_NAME + PATH_INFO is
  * only the fallback for a server that does not send REQUEST_URI.
  */
 #include <stddef.h>
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "query.h"
+#include "path.h"
 #include "request.h"
 #include "uuid.h"
 #include "validate.h"
@@ -52,19 +53,6 @@ static void make_request_id(struct request *r)
 	/* No random bytes: still unique, never the same id for every request. */
 	snprintf(r->request_id, sizeof(r->request_id), "%ld-%lld-%lu", (long)getpid(),
 	         (long long)now_ms(), ++fallback_seq);
-}
-
-/* Removes cfg->prefix ("/api") from the decoded path; -1 if the path is outside it. */
-static int strip_prefix(struct request *r)
-{
-	size_t plen = strlen(r->cfg->prefix);
-
-	if (plen == 0)
-		return 0;
-	if (strncmp(r->path, r->cfg->prefix, plen) != 0 || (r->path[plen] != '/' && r->path[plen]))
-		return -1;
-	memmove(r->path, r->path + plen, strlen(r->path + plen) + 1);
-	return 0;
 }
 
 /* Copies LEN bytes of SRC into DST of CAP bytes, terminated; -1 if too long. */
@@ -120,11 +108,17 @@ int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg
 		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE", "Request path or query string is too long");
 		return -1;
 	}
-	if (query_unescape(r->path, 0) < 0) {
+	switch (path_split(r->path, &r->segments)) {
+	case PATH_OK:
+		break;
+	case PATH_BAD_ENCODING:
 		api_err_set(&r->err, 400, "INVALID_ENCODING", "Request path is not validly percent-encoded");
 		return -1;
+	case PATH_TOO_DEEP:
+		api_err_set(&r->err, 404, "NOT_FOUND", "No such resource");
+		return -1;
 	}
-	if (strip_prefix(r) < 0) {
+	if (path_strip_prefix(&r->segments, r->cfg->prefix) < 0) {
 		api_err_set(&r->err, 404, "NOT_FOUND", "No such resource");
 		return -1;
 	}

@@ -19,10 +19,12 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "path.h"
 
 #define REQUEST_PATH_MAX 2048
 #define REQUEST_QUERY_MAX 8192
 #define REQUEST_ID_MAX 64
+#define REQUEST_ALLOW_MAX 48
 
 struct request {
 	FCGX_Request *fcgi;       /* borrowed from the worker */
@@ -30,7 +32,8 @@ struct request {
 	struct db *db;            /* borrowed, worker lifetime */
 
 	const char *method;            /* borrowed from libfcgi */
-	char path[REQUEST_PATH_MAX];   /* decoded once, prefix stripped */
+	char path[REQUEST_PATH_MAX];   /* raw, then split in place into segments */
+	struct path segments;          /* decoded once each, prefix stripped */
 	char query[REQUEST_QUERY_MAX]; /* raw (still escaped) */
 	char request_id[REQUEST_ID_MAX + 1];
 
@@ -44,10 +47,10 @@ struct request {
 	char client_id[CLIENT_ID_MAX + 1];
 	unsigned scopes;
 	unsigned route_scope;   /* the scope bit the route needs, 0 for none */
-	int client_unconfirmed; /* partner and scopes as this worker last read them (router.c) */
+	int client_unconfirmed; /* partner and scopes as this worker last read them (client_auth.h) */
 
-	int route;              /* enum route_id, for metrics */
-	const char *allow;      /* static: methods of the matched path, for 405 */
+	int route;                     /* index in routes[] (routes.h), -1 for none; for metrics */
+	char allow[REQUEST_ALLOW_MAX]; /* methods of the matched path, for 405 */
 	const char *need_scope; /* static: scope the route needs, for 403 */
 	int status;             /* status of the answer sent, for metrics and logs */
 	unsigned retry_after;   /* seconds for Retry-After on a 429 */
@@ -56,8 +59,8 @@ struct request {
 
 /*
  * Fills r from the FastCGI environment: method, path (from REQUEST_URI,
- * else SCRIPT_NAME + PATH_INFO; percent-decoded once; cfg->prefix
- * stripped), query, request id.  -1 with r->err set when the path is
+ * else SCRIPT_NAME + PATH_INFO; split into segments, each percent-decoded
+ * once; cfg->prefix stripped), query, request id.  -1 with r->err set when the path is
  * unusable (too long, bad escape, outside the prefix).
  */
 int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg, struct db *db,

@@ -187,7 +187,7 @@ static const char *status_header(const struct request *r, char *buf, size_t cap)
 		         r->need_scope ? r->need_scope : "customers:read");
 		return buf;
 	case 405:
-		snprintf(buf, cap, "Allow: %s", r->allow ? r->allow : "");
+		snprintf(buf, cap, "Allow: %s", r->allow);
 		return buf;
 	case 429:
 		snprintf(buf, cap, "Retry-After: %u", r->retry_after ? r->retry_after : 1);

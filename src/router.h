@@ -1,45 +1,31 @@
 /*
- * router: the route table (const data) and the dispatcher.
- *
- * A route names its method, path shape, the scope it needs (0: no token)
- * and its handler.  The dispatcher answers 404 for an unknown path, 405
- * with Allow for a known path and another method, 401/403 for tokens,
- * and 503 when the database cannot be reached for the client lookup, so
- * handlers only do their own work.
+ * router: finds the route of a request in the table of routes.h and runs
+ * it.  An unknown path is 404, a known path with another method 405 with
+ * Allow naming the methods the table has for it; then the client is
+ * admitted (client_auth) for the route's scope, so handlers only do their
+ * own work.
  */
 #ifndef ROUTER_H
 #define ROUTER_H
 
+#include "path.h"
 #include "request.h"
+#include "routes.h"
 
-enum route_id {
-	ROUTE_TOKEN,
-	ROUTE_CUSTOMERS_CREATE,
-	ROUTE_CUSTOMERS_LIST,
-	ROUTE_CUSTOMER_GET,
-	ROUTE_CUSTOMER_PATCH,
-	ROUTE_HEALTHZ,
-	ROUTE_METRICS,
-	ROUTE_JWKS,
-	ROUTE_NONE, /* 404, 405 and other early answers */
-	ROUTE_COUNT
+struct route_match {
+	const struct route *route; /* borrowed from the table; NULL: 404 or 405 */
+	const char *arg;           /* the path parameter (borrowed from the path), or NULL */
+	char allow[REQUEST_ALLOW_MAX]; /* for 405: "GET, POST" */
 };
 
-/* Metric label of a route ("/roles/customers/{id}"). */
-const char *router_route_name(int route);
-
-/* HTTP method of a route ("GET"), "other" for ROUTE_NONE. */
-const char *router_route_method(int route);
-
-/* Routes, authenticates and runs the handler; always answers. */
-void router_dispatch(struct request *r);
-
 /*
- * For a request whose client is unconfirmed (r->client_unconfirmed), reads
- * the client now.  0 when it still grants the request, with the same
- * partner; else -1 with r->err replaced by the 401, 403 or 503.  0 at once
- * for a confirmed request.
+ * The route for method and path in table (n routes).  200 with m->route
+ * set, 404, or 405 with m->allow.
  */
-int router_confirm_client(struct request *r);
+int router_match(const struct route *table, size_t n, const char *method, const struct path *p,
+                 struct route_match *m);
+
+/* Routes, admits the client and runs the handler; always answers. */
+void router_dispatch(struct request *r);
 
 #endif

@@ -1,0 +1,38 @@
+/*
+ * handler: what every handler does when it does not succeed.
+ *
+ * Conventions, for handlers and the helpers they call (the whole request
+ * side follows them):
+ *   - a function that returns int returns 0 on success and -1 on failure
+ *     with r->err set; it has not answered, its caller does;
+ *   - a function whose name ends in _or_respond has answered on failure
+ *     (returns -1) and the caller just returns;
+ *   - a handler answers exactly once, through response.c, and returns
+ *     nothing;
+ *   - functions returning enum db_rc (db_*.h) answer nothing; map a code
+ *     without a meaning of its own with handler_db_error.
+ */
+#ifndef HANDLER_H
+#define HANDLER_H
+
+#include "request.h"
+
+/* Sets r->err from a database result that is not DB_OK (503 or 500). */
+void handler_db_error(struct request *r, int rc);
+
+/*
+ * Answers with r->err, unless the client was not confirmed yet
+ * (r->client_unconfirmed) and reading it now refuses the request: then
+ * with that 401 or 403, which comes before any other error.
+ */
+void handler_fail(struct request *r);
+
+/*
+ * Logs the cause (printf-style; the log line carries the request id) and
+ * answers the standard 500.  For failures of our own making (out of
+ * memory, a key that will not render), not for a database result.
+ */
+void handler_internal_error(struct request *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
