@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "db_clients.h"
@@ -341,7 +341,7 @@ static int cmd_set_status(struct admin *a, int argc, char **argv)
 		return usage_error("customer set-status: '%s' is not a UUID", argv[0]);
 	if (customer_status_parse(argv[1], strlen(argv[1]), &status))
 		return usage_error("customer set-status: unknown status '%s'", argv[1]);
-	if (uuid_v7_at(now_ms(), &req)) {
+	if (uuid_v7_at(clock_wall_ms(), &req)) {
 		fprintf(stderr, "customers-admin: no random bytes\n");
 		return EXIT_FAIL;
 	}
@@ -444,7 +444,7 @@ static int seed_parse(int argc, char **argv, struct seed_spec *spec, int *random
 	        .ref_accounts = (unsigned)num[SO_REFS],
 	        .seed = num[SO_SEED],
 	        /* the day, not the moment, so that a seed repeats its times all day */
-	        .end_ms = now_ms() / 86400000 * 86400000,
+	        .end_ms = clock_wall_ms() / 86400000 * 86400000,
 	};
 	*random_seed = !val[SO_SEED];
 	why = seed_spec_error(spec);
@@ -468,14 +468,6 @@ static void seed_progress(uint64_t done, uint64_t total, void *arg)
 	fprintf(stderr, "seeded %llu/%llu\n", (unsigned long long)done, (unsigned long long)total);
 }
 
-static double seconds_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int cmd_seed(struct admin *a, int argc, char **argv)
 {
 	struct seed_spec spec = {0};
@@ -494,7 +486,7 @@ static int cmd_seed(struct admin *a, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	fprintf(stderr, "customers-admin: seed: --seed %llu\n", (unsigned long long)spec.seed);
-	started = seconds_now();
+	started = clock_mono_seconds();
 	rc = db_seed(a->db, &spec, seed_progress, &rep, NULL);
 	if (rc == DB_CONFLICT) {
 		fprintf(stderr,
@@ -506,7 +498,7 @@ static int cmd_seed(struct admin *a, int argc, char **argv)
 	if (rc != DB_OK)
 		return fail("seed", rc);
 	fprintf(stderr, "seeded %llu customers for partner %s in %.1f s\n",
-	        (unsigned long long)spec.count, spec.partner, seconds_now() - started);
+	        (unsigned long long)spec.count, spec.partner, clock_mono_seconds() - started);
 	return EXIT_OK;
 }
 

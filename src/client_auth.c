@@ -7,9 +7,9 @@
 
 #include "auth.h"
 #include "client_auth.h"
+#include "clock.h"
 #include "db_clients.h"
 #include "token_cache.h"
-#include "uuid.h"
 
 /*
  * Verifies a token, or finds it among those this worker verified before
@@ -18,7 +18,7 @@
 static int verify_token(const struct request *r, const char *token, struct token_claims *claims,
                         struct token_client *known)
 {
-	if (token_cache_get(token, now_ms() / 1000, claims, known))
+	if (token_cache_get(token, clock_wall_ms() / 1000, claims, known))
 		return 0;
 	if (token_verify(r->cfg, token, claims) < 0)
 		return -1;

@@ -44,9 +44,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "db_internal.h"
 #include "log.h"
-#include "uuid.h"
 
 #define CONNECT_SPACING_MS 200
 #define SLOW_CONNECT_MS 50
@@ -178,7 +178,7 @@ static int db_open(struct db *db)
 
 int db_connect(struct db *db)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_mono_ms();
 	unsigned first;
 	int rc;
 
@@ -198,7 +198,7 @@ int db_connect(struct db *db)
 	 * connection costs microseconds, so retrying it on the next request
 	 * loses nothing and the service is back the moment the server is.
 	 */
-	db->last_attempt_failed = rc != DB_OK && now_ms() - now >= SLOW_CONNECT_MS;
+	db->last_attempt_failed = rc != DB_OK && clock_mono_ms() - now >= SLOW_CONNECT_MS;
 	if (rc == DB_OK && db->s->connects++)
 		db->stats.reconnects++;
 	return rc;

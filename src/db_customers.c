@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db_customers.h"
 #include "db_internal.h"
 #include "log.h"
@@ -682,7 +683,7 @@ static int create_run(struct db *db, void *arg)
 	                      0};
 	int rc;
 
-	if (uuid_v7_at(now_ms(), w->id)) {
+	if (uuid_v7_at(clock_wall_ms(), w->id)) {
 		log_error("uuid_v7_at: no random bytes");
 		return DB_ERROR;
 	}
@@ -909,7 +910,7 @@ static int labels_set_locked(struct db *db, struct labels_work *w, const struct 
 static int labels_run(struct db *db, void *arg)
 {
 	struct labels_work *w = arg;
-	int64_t ms = now_ms();
+	int64_t ms = clock_wall_ms();
 	int changed = 0, rc = DB_OK;
 	const struct label_set *want = w->labels ? w->labels : &w->lk.labels;
 	struct audit_rec a = {w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL,
@@ -968,7 +969,7 @@ static int update_status(struct db *db, const struct uuid *id, enum customer_sta
 static int status_run(struct db *db, void *arg)
 {
 	struct status_work *w = arg;
-	int64_t ms = now_ms(), cancel = -1;
+	int64_t ms = clock_wall_ms(), cancel = -1;
 	const char *to = customer_status_name(w->status);
 	struct audit_rec a = {w->id, 0, "status", NULL, NULL, w->lk.status, to, ms};
 	int rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db_internal.h"
 #include "log.h"
-#include "uuid.h"
 
 #define MIGRATIONS_MAX 256
 #define VERSION_MAX 999
@@ -173,7 +173,7 @@ static int migration_apply(struct db *db, const char *dir, const struct migratio
 	}
 	db_params_init(&p);
 	db_param_u64(&p, mg->version);
-	db_param_ms(&p, now_ms());
+	db_param_ms(&p, clock_wall_ms());
 	return db_exec(db, SLOT_MIGRATION_RECORD, SQL_MIGRATION_RECORD, &p, NULL);
 }
 

@@ -17,14 +17,13 @@
 #include <string.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "jwks.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
-#include "uuid.h"
 #include "worker.h"
 
 #define MAX_WORKERS 256
@@ -121,16 +120,16 @@ static void slot_start(struct pool *p, struct slot *s)
 
 	if (pid > 0) {
 		s->pid = pid;
-		s->started = now_ms();
+		s->started = clock_mono_ms();
 	} else {
-		slot_back_off(s, now_ms()); /* fork failed: try again later, not in a loop */
+		slot_back_off(s, clock_mono_ms()); /* fork failed: try again later, not in a loop */
 	}
 }
 
 /* Arms SIGALRM for the earliest pending restart, so sigsuspend wakes for it. */
 static void arm_timer(const struct pool *p)
 {
-	int64_t now = now_ms(), next = 0;
+	int64_t now = clock_mono_ms(), next = 0;
 	struct itimerval it = {{0, 0}, {0, 0}};
 
 	for (unsigned i = 0; i < p->nslots; i++) {
@@ -150,7 +149,7 @@ static void arm_timer(const struct pool *p)
 
 static void fill_slots(struct pool *p)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_mono_ms();
 
 	for (unsigned i = 0; i < p->nslots; i++) {
 		struct slot *s = &p->slots[i];
@@ -174,7 +173,7 @@ static int forget_retired(struct pool *p, pid_t pid)
 
 static void slot_died(struct slot *s, int status)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_mono_ms();
 	int young = now - s->started < YOUNG_MS;
 
 	if (WIFSIGNALED(status))

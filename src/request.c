@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "path.h"
 #include "request.h"
@@ -46,13 +47,13 @@ static void make_request_id(struct request *r)
 		return;
 	}
 	/* Time-ordered, so log lines sort by request as well as by time. */
-	if (uuid_v7_at(now_ms(), &u) == 0) {
+	if (uuid_v7_at(clock_wall_ms(), &u) == 0) {
 		uuid_format(&u, r->request_id);
 		return;
 	}
 	/* No random bytes: still unique, never the same id for every request. */
 	snprintf(r->request_id, sizeof(r->request_id), "%ld-%lld-%lu", (long)getpid(),
-	         (long long)now_ms(), ++fallback_seq);
+	         (long long)clock_wall_ms(), ++fallback_seq);
 }
 
 /* Copies LEN bytes of SRC into DST of CAP bytes, terminated; -1 if too long. */

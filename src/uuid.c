@@ -16,7 +16,6 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <string.h>
-#include <time.h>
 
 #include "uuid.h"
 
@@ -138,14 +137,4 @@ int64_t uuid_v7_ms(const struct uuid *u)
 	for (i = 0; i < 6; i++)
 		ms = ms << 8 | u->b[i];
 	return ms;
-}
-
-int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	/* CLOCK_REALTIME cannot fail with a valid pointer; 0 would only mean a broken libc. */
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -31,7 +31,4 @@ int uuid_v7_at(int64_t ms, struct uuid *out);
 /* Milliseconds since the epoch encoded in the first 48 bits. */
 int64_t uuid_v7_ms(const struct uuid *u);
 
-/* Current wall-clock time in Unix milliseconds. */
-int64_t now_ms(void);
-
 #endif

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
@@ -73,14 +73,6 @@ static void block_stop_signals(sigset_t *wait)
 	sigprocmask(SIG_BLOCK, &stop, wait);
 	sigdelset(wait, SIGTERM);
 	sigdelset(wait, SIGINT);
-}
-
-static double mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int stop_pending(void)
@@ -130,14 +122,14 @@ static void report_db_stats(struct worker *w)
 static void serve_one(struct worker *w)
 {
 	struct request *r = &w->req;
-	double started = mono_seconds();
+	double started = clock_mono_seconds();
 
 	if (request_init(r, &w->fcgi, w->cfg, w->db, w->body, w->cfg->max_body + 1) < 0)
 		response_error(r, NULL);
 	else
 		router_dispatch(r);
 	FCGX_Finish_r(&w->fcgi);
-	metrics_request(r->route, r->status, mono_seconds() - started);
+	metrics_request(r->route, r->status, clock_mono_seconds() - started);
 	request_release(r);
 	report_db_stats(w);
 }
