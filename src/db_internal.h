@@ -82,7 +82,13 @@ void db_disconnect(struct db *db);
 
 /* The statement in slot if prepared on this connection, else NULL. */
 MYSQL_STMT *db_cached(struct db *db, unsigned slot);
-/* The statement in slot, prepared from sql (borrowed) if not cached yet. db_rc. */
+/*
+ * A new statement on the session in use, prepared from sql (borrowed);
+ * *out is the caller's to close, unless a lost connection closes it first
+ * (mysql_close detaches it; mysql_stmt_close then only frees it).  db_rc.
+ */
+int db_prepare(struct db *db, const char *sql, MYSQL_STMT **out);
+/* The statement in slot, prepared from sql (borrowed) if not cached yet; owned by db. db_rc. */
 int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out);
 /* Runs a text statement that returns no rows. db_rc. */
 int db_query(struct db *db, const char *sql);

@@ -448,22 +448,6 @@ static void stmts_close(struct seed_run *r)
 	}
 }
 
-static int stmt_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
-{
-	MYSQL_STMT *st = mysql_stmt_init(db->s->conn);
-
-	if (!st)
-		return db_conn_fail(db, "mysql_stmt_init");
-	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
-
-		mysql_stmt_close(st);
-		return rc;
-	}
-	*out = st;
-	return DB_OK;
-}
-
 /* Session settings and statements for the current connection, unless it already has them. */
 static int stmts_ready(struct db *db, struct seed_run *r)
 {
@@ -474,7 +458,7 @@ static int stmts_ready(struct db *db, struct seed_run *r)
 	stmts_close(r);
 	rc = db_query(db, "SET SESSION foreign_key_checks = 0");
 	for (int t = 0; t < T_COUNT && rc == DB_OK; t++)
-		rc = stmt_prepare(db, tables[t].sql, &r->st[t]);
+		rc = db_prepare(db, tables[t].sql, &r->st[t]);
 	if (rc == DB_OK)
 		r->conn_gen = db->s->connects;
 	return rc;
