@@ -1,6 +1,6 @@
 /*
- * db_internal: what db.c shares with db_customers.c, db_clients.c and
- * db_migrate.c and nobody else sees.
+ * db_internal: what db.c shares with db_customers.c, db_clients.c,
+ * db_migrate.c and db_seed.c and nobody else sees.
  *
  * Statements are cached in slots (enum db_slot): a slot is prepared from
  * its SQL text on first use on a connection and dropped with the
@@ -165,6 +165,14 @@ void db_fetch_end(MYSQL_STMT *st);
 /* Executes, fetches at most one row and frees: DB_OK, DB_NOT_FOUND or an error. */
 int db_exec_one(struct db *db, unsigned slot, const char *sql, struct db_params *p,
                 struct db_cols *c);
+
+/* ---- partners ------------------------------------------------------------ */
+
+/*
+ * Creates the partner `name` (borrowed) if new; *id gets its id whether
+ * the row was new or not (db_clients.c).  Run inside db_tx().  db_rc.
+ */
+int db_partner_upsert(struct db *db, const char *name, uint64_t *id);
 
 /* ---- errors and work ---------------------------------------------------- */
 

@@ -42,10 +42,6 @@
 #define SEED_BANK "Seed Bank"
 #define SEED_IBAN_LEN 22 /* DE, 2 check digits, 8 bank code, 10 account */
 
-/* Same text as db_clients.c's, so whichever runs first leaves the slot right for the other. */
-static const char SQL_PARTNER_UPSERT[] =
-        "INSERT INTO partners (name) VALUES (?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)";
-
 static const char SQL_CUSTOMERS[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
         " modified_at, cancellation_date, version, labels_text, ref_accounts_text)"
@@ -513,17 +509,11 @@ static int chunk_run(struct db *db, void *arg)
 static int partner_run(struct db *db, void *arg)
 {
 	struct seed_run *r = arg;
-	struct db_params p;
-	MYSQL_STMT *st = NULL;
 	uint64_t id;
-	int rc;
+	int rc = db_partner_upsert(db, r->spec->partner, &id);
 
-	db_params_init(&p);
-	db_param_cstr(&p, r->spec->partner);
-	rc = db_exec(db, SLOT_PARTNER_UPSERT, SQL_PARTNER_UPSERT, &p, &st);
 	if (rc != DB_OK)
 		return rc;
-	id = mysql_stmt_insert_id(st);
 	if (id == 0 || id > UINT32_MAX) {
 		log_error("seed: partner '%s' has id %llu", r->spec->partner,
 		          (unsigned long long)id);
