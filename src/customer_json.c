@@ -23,7 +23,6 @@
 #include <time.h>
 
 #include "customer_json.h"
-#include "db_customers.h"
 
 /* 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what four year digits can hold. */
 #define RFC3339_MIN_MS INT64_C(-62167219200000)

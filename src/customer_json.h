@@ -1,5 +1,6 @@
 /*
- * customer_json: the Customer object of the contract, from a database row.
+ * customer_json: the Customer object of the contract, from a customer row
+ * (struct customer_row, model.h).
  *
  * Labels come out in the row's (byte) order, refAccounts in input order,
  * absent optional ref-account fields are omitted, cancellationDate is null
@@ -12,25 +13,6 @@
 #include <stdint.h>
 
 #include "model.h"
-
-/* Row buffer: big enough for 16 labels and 10 ref accounts of maximal size. */
-#define CUSTOMER_ROW_BUF 32768
-
-/* One customer as read from the database; strings point into buf. */
-struct customer_row {
-	struct uuid id;
-	struct uuid entity_id;
-	enum entity_type entity_type;
-	enum customer_status status;
-	int64_t created_ms;
-	int64_t modified_ms;
-	int64_t cancellation_ms; /* -1: null */
-	uint32_t version;        /* feeds the ETag */
-	struct label_set labels; /* sorted, point into buf */
-	size_t nref;
-	struct ref_account ref[REF_ACCOUNTS_MAX]; /* point into buf */
-	char buf[CUSTOMER_ROW_BUF];
-};
 
 /* New reference (caller owns, json_decref); NULL only on out of memory. */
 json_t *customer_json(const struct customer_row *row);

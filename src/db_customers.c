@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "customer_json.h" /* customer_if_match_ok, until If-Match is parsed by the handler */
 #include "db_customers.h"
 #include "db_internal.h"
 #include "log.h"

@@ -8,7 +8,6 @@
 
 #include <stdint.h>
 
-#include "customer_json.h"
 #include "db.h"
 #include "model.h"
 

@@ -189,7 +189,7 @@ static void labels_pick(struct rng *r, unsigned n, unsigned k, unsigned *out)
 /* ---- rows ---------------------------------------------------------------------- */
 
 /* Row-wise bulk binding: values inline, each with its length (or indicator) beside it. */
-struct customer_row {
+struct seed_customer {
 	unsigned char id[16];
 	unsigned char entity[16];
 	unsigned long uuid_len; /* 16, for both */
@@ -244,7 +244,7 @@ static MYSQL_BIND *bind_col(MYSQL_BIND *b, enum enum_field_types type, void *buf
 
 static void customer_bind(MYSQL_BIND *b, void *row)
 {
-	struct customer_row *c = row;
+	struct seed_customer *c = row;
 
 	bind_col(&b[0], MYSQL_TYPE_BLOB, c->id, &c->uuid_len);
 	bind_col(&b[1], MYSQL_TYPE_LONG, &c->partner, NULL)->is_unsigned = 1;
@@ -275,7 +275,7 @@ static const struct table {
 	size_t row_size;
 	void (*bind)(MYSQL_BIND *b, void *first_row);
 } tables[T_COUNT] = {
-        [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct customer_row), customer_bind},
+        [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct seed_customer), customer_bind},
         [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
 };
 
@@ -355,7 +355,7 @@ static void refs_fill(struct seed_run *r, uint64_t g, struct ref_gen *a)
 }
 
 /* Offboarding customers were cancelled after creation, no later than the end of the span. */
-static void cancel_fill(struct seed_run *r, struct customer_row *c, enum customer_status status,
+static void cancel_fill(struct seed_run *r, struct seed_customer *c, enum customer_status status,
                         int64_t created)
 {
 	uint64_t after;
@@ -370,7 +370,7 @@ static void cancel_fill(struct seed_run *r, struct customer_row *c, enum custome
 }
 
 /* The customer's read copies, from the label rows and accounts just filled. */
-static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c,
+static int read_copies_fill(struct seed_run *r, size_t i, struct seed_customer *c,
                             const struct ref_gen *a)
 {
 	const struct label_row *l =
@@ -397,7 +397,7 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c
 /* Customer g of the load into chunk position i, with its labels and accounts. */
 static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 {
-	struct customer_row *c = (struct customer_row *)r->rows[T_CUSTOMERS] + i;
+	struct seed_customer *c = (struct seed_customer *)r->rows[T_CUSTOMERS] + i;
 	int64_t ms = created_ms(r->spec, g);
 	enum customer_status status;
 	struct ref_gen refs[REF_ACCOUNTS_MAX];
