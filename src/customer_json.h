@@ -20,15 +20,10 @@ json_t *customer_json(const struct customer_row *row);
 /* "2026-11-26T18:48:39.123Z" and a NUL into out[25]. */
 void rfc3339_ms(int64_t ms, char out[25]);
 
-/* The ETag header value for a row: a quoted string, NUL-terminated, into out[32]. */
-void customer_etag(const struct customer_row *row, char out[32]);
-
 /*
- * 1 if an If-Match header (NULL: absent) lets a write to a customer at
- * `version` go ahead: absent or "*", or any strong tag of ours in the list
- * equal to its ETag (RFC 9110 13.1.1: strong comparison, so weak tags never
- * match); a malformed list matches nothing.
+ * The ETag header value for a row (if_match.c reads it back): a quoted
+ * string, NUL-terminated, into out[32].
  */
-int customer_if_match_ok(const char *header, uint32_t version);
+void customer_etag(const struct customer_row *row, char out[32]);
 
 #endif

@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "customer_json.h" /* customer_if_match_ok, until If-Match is parsed by the handler */
 #include "db_customers.h"
 #include "db_internal.h"
 #include "log.h"
@@ -816,7 +815,7 @@ struct labels_work {
 	const struct audit_ctx *who;
 	const struct uuid *id;
 	const struct label_set *labels;
-	const char *if_match; /* the header, NULL when absent */
+	const struct if_match *if_match; /* NULL when absent */
 	int *changed;
 	struct locked lk;
 };
@@ -897,7 +896,7 @@ static int labels_set_locked(struct db *db, struct labels_work *w, const struct 
 
 	if (rc != DB_OK)
 		return rc;
-	if (!customer_if_match_ok(w->if_match, (uint32_t)w->lk.version))
+	if (!if_match_allows(w->if_match, (uint32_t)w->lk.version))
 		return DB_PRECONDITION;
 	*changed = !label_set_equal(&w->lk.labels, want);
 	return *changed ? replace_labels(db, w->who->partner_id, w->id, want, ms) : DB_OK;
@@ -928,7 +927,8 @@ static int labels_run(struct db *db, void *arg)
 }
 
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
-                           const struct label_set *labels, const char *if_match, int *changed)
+                           const struct label_set *labels, const struct if_match *if_match,
+                           int *changed)
 {
 	struct labels_work w = {who, id, labels, if_match, changed, {0}};
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "if_match.h"
 #include "model.h"
 
 /*
@@ -60,12 +61,14 @@ int db_customer_list(struct db *db, uint64_t partner_id, const struct client_che
 /*
  * Replaces the label set (sorted).  labels NULL keeps the current set (the
  * `{}` no-op: existence and If-Match are still checked, and it is audited
- * with before = after).  if_match: the If-Match header (borrowed; NULL when
- * absent), checked against the locked row.  modified_at and version change only if the set changed
- * (*changed = 1).  Audited.  DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
+ * with before = after).  if_match: the parsed If-Match header (borrowed;
+ * NULL when absent), compared with the locked row's version.  modified_at
+ * and version change only if the set changed (*changed = 1).  Audited.
+ * DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
  */
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
-                           const struct label_set *labels, const char *if_match, int *changed);
+                           const struct label_set *labels, const struct if_match *if_match,
+                           int *changed);
 
 /*
  * Operator status change (admin tool): sets cancellation date when entering
