@@ -2,12 +2,10 @@
  * db_customers: customers, their labels and the audit trail.
  *
  * A customer is read in one index lookup: its labels and ref accounts come
- * from read copies on the customer row (labels_text, ref_accounts_text),
- * strings joined by the ASCII unit (0x1F) and record (0x1E) separators,
- * which validation keeps out of every label, name and code.  Writers render
- * them (db_labels_text, db_refs_text) in the same transaction as the
- * label rows, which stay the source for filtering; readers cut them into
- * NUL-terminated strings in place in the row's buffer.  Labels are stored
+ * from read copies on the customer row (labels_text, ref_accounts_text;
+ * the codec is read_copy.c).  Writers render them in the same transaction
+ * as the label rows, which stay the source for filtering; readers cut them
+ * into NUL-terminated strings in place in the row's buffer.  Labels are stored
  * sorted in byte order.  customer_labels also holds every pair of a
  * customer's labels (label < paired_with; '' marks a label's own row):
  * one bulk INSERT writes both, one DELETE removes both.
@@ -38,12 +36,10 @@
 #include "db_customers.h"
 #include "db_internal.h"
 #include "log.h"
+#include "read_copy.h"
 
-#define SEP_UNIT '\x1f'
-#define SEP_RECORD '\x1e'
-#define REF_FIELDS 5
 /* The row buffer's first part holds the labels, the rest the ref accounts. */
-#define ROW_LABELS_CAP (LABELS_MAX * (LABEL_MAX_BYTES + 1))
+#define ROW_LABELS_CAP READ_COPY_LABELS_CAP
 #define LIST_SQL_MAX 4096
 /* a customer's label rows: each label, and each pair of them */
 #define LABEL_ROWS_MAX (LABELS_MAX + LABELS_MAX * (LABELS_MAX - 1) / 2)
@@ -114,125 +110,6 @@ static const char SQL_AUDIT[] = SQL_AUDIT_HEAD " VALUES (?, ?, ?, ?, ?, ?, ?, ?,
 static const char SQL_AUDIT_CHECKED[] = SQL_AUDIT_HEAD
         " VALUES (?, ?, (SELECT o.client_id " CLIENT_ROW "), ?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* ---- splitting concatenated columns -------------------------------------- */
-
-/* Cuts s (len bytes, NUL-terminated) at sep in place; -1 if more than max parts. */
-static long split(char *s, size_t len, char sep, char **parts, size_t *lens, size_t max)
-{
-	char *end = s + len;
-	size_t n = 0;
-
-	if (len == 0)
-		return 0;
-	for (;;) {
-		char *hit = memchr(s, sep, (size_t)(end - s));
-		char *stop = hit ? hit : end;
-
-		if (n == max)
-			return -1;
-		*stop = '\0';
-		parts[n] = s;
-		lens[n++] = (size_t)(stop - s);
-		if (!hit)
-			return (long)n;
-		s = hit + 1;
-	}
-}
-
-static int split_labels(char *s, size_t len, struct label_set *out)
-{
-	char *parts[LABELS_MAX];
-	long n = split(s, len, SEP_UNIT, parts, out->len, LABELS_MAX);
-
-	if (n < 0)
-		return -1;
-	out->n = (size_t)n;
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i] = parts[i];
-	return 0;
-}
-
-static int split_ref(char *s, size_t len, struct ref_account *out)
-{
-	char *f[REF_FIELDS];
-	size_t flen[REF_FIELDS];
-
-	if (split(s, len, SEP_UNIT, f, flen, REF_FIELDS) != REF_FIELDS)
-		return -1;
-	out->iban = f[0];
-	out->bic = flen[1] ? f[1] : NULL;
-	out->bank_name = flen[2] ? f[2] : NULL;
-	out->owner_name = f[3];
-	out->primary = strcmp(f[4], "PRIMARY") == 0;
-	return 0;
-}
-
-static int split_refs(char *s, size_t len, struct customer_row *row)
-{
-	char *rec[REF_ACCOUNTS_MAX];
-	size_t reclen[REF_ACCOUNTS_MAX];
-	long n = split(s, len, SEP_RECORD, rec, reclen, REF_ACCOUNTS_MAX);
-
-	if (n < 0)
-		return -1;
-	row->nref = (size_t)n;
-	for (size_t i = 0; i < row->nref; i++) {
-		if (split_ref(rec[i], reclen[i], &row->ref[i]))
-			return -1;
-	}
-	return 0;
-}
-
-/* Appends len bytes and a separator (none before the first part); -1 when full. */
-static int join_part(char *out, size_t cap, size_t *at, char sep, const char *s, size_t len)
-{
-	size_t need = len + (*at ? 1 : 0);
-
-	if (need >= cap - *at)
-		return -1;
-	if (*at)
-		out[(*at)++] = sep;
-	memcpy(out + *at, s, len);
-	*at += len;
-	out[*at] = '\0';
-	return 0;
-}
-
-long db_labels_text(const struct label_set *set, char *out, size_t cap)
-{
-	size_t at = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < set->n; i++)
-		if (join_part(out, cap, &at, SEP_UNIT, set->v[i], set->len[i]))
-			return -1;
-	return (long)at;
-}
-
-static int ref_text(const struct ref_account *r, char *out, size_t cap, size_t *at)
-{
-	const char *f[REF_FIELDS] = {r->iban, r->bic ? r->bic : "",
-	                             r->bank_name ? r->bank_name : "", r->owner_name,
-	                             r->primary ? "PRIMARY" : "OTHER"};
-
-	/* A record's first field follows the record separator, the others the unit one. */
-	for (size_t i = 0; i < REF_FIELDS; i++)
-		if (join_part(out, cap, at, i ? SEP_UNIT : SEP_RECORD, f[i], strlen(f[i])))
-			return -1;
-	return 0;
-}
-
-long db_refs_text(const struct ref_account *refs, size_t n, char *out, size_t cap)
-{
-	size_t at = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (ref_text(&refs[i], out, cap, &at))
-			return -1;
-	return (long)at;
-}
-
 /* ---- customer rows ------------------------------------------------------- */
 
 struct row_cols {
@@ -267,8 +144,8 @@ static int row_finish(struct row_cols *rc, struct customer_row *row)
 	row->version = (uint32_t)rc->version;
 	if (entity_type_parse(rc->type, strlen(rc->type), &row->entity_type) ||
 	    customer_status_parse(rc->status, strlen(rc->status), &row->status) ||
-	    split_labels(row->buf, rc->labels_len, &row->labels) ||
-	    split_refs(row->buf + ROW_LABELS_CAP, rc->refs_len, row)) {
+	    read_copy_split_labels(row->buf, rc->labels_len, &row->labels) ||
+	    read_copy_split_refs(row->buf + ROW_LABELS_CAP, rc->refs_len, row->ref, &row->nref)) {
 		log_error("malformed customer row (type '%s', status '%s')", rc->type, rc->status);
 		return DB_ERROR;
 	}
@@ -651,8 +528,8 @@ struct create_work {
 static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
 {
 	char labels[ROW_LABELS_CAP], refs[CUSTOMER_ROW_BUF - ROW_LABELS_CAP];
-	long nl = db_labels_text(&w->c->labels, labels, sizeof(labels));
-	long nr = db_refs_text(w->c->ref, w->c->nref, refs, sizeof(refs));
+	long nl = read_copy_join_labels(&w->c->labels, labels, sizeof(labels));
+	long nr = read_copy_join_refs(w->c->ref, w->c->nref, refs, sizeof(refs));
 	struct db_params p;
 
 	if (nl < 0 || nr < 0) {
@@ -772,7 +649,7 @@ static int lock_customer(struct db *db, const struct uuid *id, uint64_t partner_
 	db_col_ms(&c, &lk->cancellation_ms);
 	db_col_str(&c, lk->buf, sizeof(lk->buf), &lk->labels_len);
 	rc = db_exec_one(db, SLOT_CUSTOMER_LOCK, SQL_LOCK, &p, &c);
-	if (rc == DB_OK && split_labels(lk->buf, lk->labels_len, &lk->labels)) {
+	if (rc == DB_OK && read_copy_split_labels(lk->buf, lk->labels_len, &lk->labels)) {
 		log_error("customer has more than %d labels", LABELS_MAX);
 		rc = DB_ERROR;
 	}
@@ -783,7 +660,7 @@ static int touch_customer(struct db *db, const struct uuid *id, const struct lab
                           int64_t ms)
 {
 	char text[ROW_LABELS_CAP];
-	long n = db_labels_text(labels, text, sizeof(text));
+	long n = read_copy_join_labels(labels, text, sizeof(text));
 	struct db_params p;
 
 	if (n < 0)
@@ -840,13 +717,13 @@ static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
 		rc = db_fetch_begin(db, st, &c);
 	lk->buf[0] = '\0';
 	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK)
-		if (with_len == 0 && join_part(lk->buf, sizeof(lk->buf), &at, SEP_UNIT, label, len))
+		if (with_len == 0 && read_copy_add_label(lk->buf, sizeof(lk->buf), &at, label, len))
 			rc = DB_ERROR;
 	if (st && db->s->conn)
 		db_fetch_end(st);
 	if (rc != DB_NOT_FOUND) /* DB_NOT_FOUND: after the last row */
 		return rc;
-	if (split_labels(lk->buf, at, &lk->labels)) {
+	if (read_copy_split_labels(lk->buf, at, &lk->labels)) {
 		log_error("customer has more than %d labels", LABELS_MAX);
 		return DB_ERROR;
 	}
@@ -864,7 +741,7 @@ static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
 static int labels_set_blind(struct db *db, struct labels_work *w, int64_t ms, int *changed)
 {
 	char text[ROW_LABELS_CAP];
-	long n = db_labels_text(w->labels, text, sizeof(text));
+	long n = read_copy_join_labels(w->labels, text, sizeof(text));
 	struct db_params p;
 	MYSQL_STMT *st = NULL;
 	int rc;

@@ -201,15 +201,6 @@ int db_read(struct db *db, db_work_fn fn, void *arg);
  */
 int db_tx(struct db *db, db_work_fn fn, void *arg);
 
-/*
- * The read copies kept on the customer row (see sql/001-schema.sql): labels
- * joined by 0x1F; ref accounts as records joined by 0x1E of the fields iban,
- * bic, bank_name, owner_name, type joined by 0x1F (absent = empty).  Write a
- * NUL-terminated text into out[cap]; the length, or -1 if it does not fit.
- */
-long db_labels_text(const struct label_set *set, char *out, size_t cap);
-long db_refs_text(const struct ref_account *refs, size_t n, char *out, size_t cap);
-
 /* Unix milliseconds <-> MYSQL_TIME (UTC). */
 void db_ms_to_time(int64_t ms, MYSQL_TIME *t);
 int64_t db_time_to_ms(const MYSQL_TIME *t);

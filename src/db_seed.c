@@ -32,6 +32,7 @@
 #include "db_internal.h"
 #include "db_seed.h"
 #include "log.h"
+#include "read_copy.h"
 #include "uuid.h"
 
 #define BATCH_ROWS 2000  /* customers per bulk execution */
@@ -201,7 +202,7 @@ struct seed_customer {
 	MYSQL_TIME created; /* also modified_at */
 	MYSQL_TIME cancel;
 	char cancel_ind;
-	/* the read copies of labels and accounts (db_labels_text, db_refs_text) */
+	/* the read copies of labels and accounts (read_copy.h) */
 	char labels_text[LABELS_MAX * 24];
 	unsigned long labels_text_len;
 	char refs_text[REF_ACCOUNTS_MAX * 96];
@@ -385,8 +386,8 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct seed_customer *
 	}
 	for (size_t j = 0; j < r->spec->ref_accounts; j++)
 		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner, j == 0};
-	nl = db_labels_text(&set, c->labels_text, sizeof(c->labels_text));
-	nr = db_refs_text(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
+	nl = read_copy_join_labels(&set, c->labels_text, sizeof(c->labels_text));
+	nr = read_copy_join_refs(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
 	if (nl < 0 || nr < 0)
 		return -1;
 	c->labels_text_len = (unsigned long)nl;
