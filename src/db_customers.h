@@ -2,6 +2,10 @@
  * db_customers: customers, their labels (join table), reference accounts
  * and the audit trail.  All SQL is prepared; nothing is built from user
  * text.  Every write and its audit record commit in one transaction.
+ *
+ * Implemented in three files: db_customers.c (reading one customer),
+ * db_customers_list.c (the list planner), db_customers_write.c (create,
+ * labels, status and the audit trail).
  */
 #ifndef DB_CUSTOMERS_H
 #define DB_CUSTOMERS_H

@@ -1,6 +1,6 @@
 /*
- * db_internal: what db.c shares with db_customers.c, db_clients.c,
- * db_migrate.c and db_seed.c and nobody else sees.
+ * db_internal: what db.c shares with the other db_*.c files and nobody
+ * else sees.
  *
  * Statements are cached in slots (enum db_slot): a slot is prepared from
  * its SQL text on first use on a connection and dropped with the
