@@ -10,12 +10,7 @@
  * The ETag is the row's version as a strong tag, "v<version>" in quotes
  * (e.g. "v3"): the version goes up on every change of the customer, so the
  * tag changes with it, and the "v" keeps it from looking like a count a
- * client could do arithmetic with.  If-Match is read back strictly: only
- * the exact spelling customer_etag() makes is ours (no sign, no leading
- * zero, at most UINT32_MAX), a weak tag never matches (RFC 9110 13.1.1
- * asks for the strong comparison), and anything malformed can never
- * match, so a garbled header makes the write fail with 412 instead of
- * going through unchecked.
+ * client could do arithmetic with.  if_match.c reads it back from If-Match.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,7 +18,6 @@
 #include <time.h>
 
 #include "customer_json.h"
-#include "db_customers.h"
 
 /* 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what four year digits can hold. */
 #define RFC3339_MIN_MS INT64_C(-62167219200000)
@@ -171,54 +165,4 @@ json_t *customer_json(const struct customer_row *row)
 		return NULL;
 	}
 	return obj;
-}
-
-/* The version in the text between the quotes of one of our tags, or -1. */
-static int64_t etag_version(const char *s, size_t len)
-{
-	int64_t v = 0;
-	size_t i;
-
-	if (len < 2 || len > 11 || s[0] != 'v' || (s[1] == '0' && len > 2))
-		return -1;
-	for (i = 1; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v <= UINT32_MAX ? v : -1;
-}
-
-/* Skips white space and empty list elements (RFC 9110 5.6.1). */
-static const char *skip_list_sep(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == ',')
-		p++;
-	return p;
-}
-
-int customer_if_match_ok(const char *header, uint32_t version)
-{
-	const char *p;
-
-	if (!header)
-		return 1;
-	p = skip_list_sep(header);
-	if (p[0] == '*' && *skip_list_sep(p + 1) == '\0')
-		return 1;
-	while (*p != '\0') {
-		int weak = strncmp(p, "W/", 2) == 0;
-		const char *open = weak ? p + 2 : p;
-		const char *close = *open == '"' ? strchr(open + 1, '"') : NULL;
-
-		if (!close)
-			return 0; /* a malformed list matches nothing */
-		p = close + 1;
-		if (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
-			return 0;
-		if (!weak && etag_version(open + 1, (size_t)(close - open - 1)) == (int64_t)version)
-			return 1;
-		p = skip_list_sep(p);
-	}
-	return 0;
 }

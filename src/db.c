@@ -309,9 +309,25 @@ MYSQL_STMT *db_cached(struct db *db, unsigned slot)
 	return slot < SLOT_COUNT ? db->s->stmt[slot] : NULL;
 }
 
+int db_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
+{
+	MYSQL_STMT *st = mysql_stmt_init(db->s->conn);
+
+	if (!st)
+		return db_conn_fail(db, "mysql_stmt_init");
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
+
+		mysql_stmt_close(st);
+		return rc;
+	}
+	*out = st;
+	return DB_OK;
+}
+
 int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out)
 {
-	MYSQL_STMT *st = NULL;
+	int rc;
 
 	if (slot >= SLOT_COUNT || !db->s->conn) {
 		log_error("statement slot %u: %s", slot,
@@ -322,18 +338,10 @@ int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out)
 		*out = db->s->stmt[slot];
 		return DB_OK;
 	}
-	st = mysql_stmt_init(db->s->conn);
-	if (!st)
-		return db_conn_fail(db, "mysql_stmt_init");
-	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
-
-		mysql_stmt_close(st);
-		return rc;
-	}
-	db->s->stmt[slot] = st;
-	*out = st;
-	return DB_OK;
+	rc = db_prepare(db, sql, &db->s->stmt[slot]);
+	if (rc == DB_OK)
+		*out = db->s->stmt[slot];
+	return rc;
 }
 
 int db_execute(struct db *db, MYSQL_STMT *st, struct db_params *p)

@@ -81,19 +81,28 @@ struct add_work {
 	uint64_t *partner_id;
 };
 
-static int add_run(struct db *db, void *arg)
+int db_partner_upsert(struct db *db, const char *name, uint64_t *id)
 {
-	struct add_work *w = arg;
 	struct db_params p;
 	MYSQL_STMT *st = NULL;
 	int rc;
 
 	db_params_init(&p);
-	db_param_cstr(&p, w->partner_name);
+	db_param_cstr(&p, name);
 	rc = db_exec(db, SLOT_PARTNER_UPSERT, SQL_PARTNER_UPSERT, &p, &st);
+	if (rc == DB_OK)
+		*id = mysql_stmt_insert_id(st);
+	return rc;
+}
+
+static int add_run(struct db *db, void *arg)
+{
+	struct add_work *w = arg;
+	struct db_params p;
+	int rc = db_partner_upsert(db, w->partner_name, w->partner_id);
+
 	if (rc != DB_OK)
 		return rc;
-	*w->partner_id = mysql_stmt_insert_id(st);
 	db_params_init(&p);
 	db_param_cstr(&p, w->client_id);
 	db_param_u64(&p, *w->partner_id);

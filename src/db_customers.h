@@ -2,14 +2,18 @@
  * db_customers: customers, their labels (join table), reference accounts
  * and the audit trail.  All SQL is prepared; nothing is built from user
  * text.  Every write and its audit record commit in one transaction.
+ *
+ * Implemented in three files: db_customers.c (reading one customer),
+ * db_customers_list.c (the list planner), db_customers_write.c (create,
+ * labels, status and the audit trail).
  */
 #ifndef DB_CUSTOMERS_H
 #define DB_CUSTOMERS_H
 
 #include <stdint.h>
 
-#include "customer_json.h"
 #include "db.h"
+#include "if_match.h"
 #include "model.h"
 
 /*
@@ -61,12 +65,14 @@ int db_customer_list(struct db *db, uint64_t partner_id, const struct client_che
 /*
  * Replaces the label set (sorted).  labels NULL keeps the current set (the
  * `{}` no-op: existence and If-Match are still checked, and it is audited
- * with before = after).  if_match: the If-Match header (borrowed; NULL when
- * absent), checked against the locked row.  modified_at and version change only if the set changed
- * (*changed = 1).  Audited.  DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
+ * with before = after).  if_match: the parsed If-Match header (borrowed;
+ * NULL when absent), compared with the locked row's version.  modified_at
+ * and version change only if the set changed (*changed = 1).  Audited.
+ * DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
  */
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
-                           const struct label_set *labels, const char *if_match, int *changed);
+                           const struct label_set *labels, const struct if_match *if_match,
+                           int *changed);
 
 /*
  * Operator status change (admin tool): sets cancellation date when entering

@@ -1,6 +1,6 @@
 /*
- * db_internal: what db.c shares with db_customers.c, db_clients.c and
- * db_migrate.c and nobody else sees.
+ * db_internal: what db.c shares with the other db_*.c files and nobody
+ * else sees.
  *
  * Statements are cached in slots (enum db_slot): a slot is prepared from
  * its SQL text on first use on a connection and dropped with the
@@ -82,7 +82,13 @@ void db_disconnect(struct db *db);
 
 /* The statement in slot if prepared on this connection, else NULL. */
 MYSQL_STMT *db_cached(struct db *db, unsigned slot);
-/* The statement in slot, prepared from sql (borrowed) if not cached yet. db_rc. */
+/*
+ * A new statement on the session in use, prepared from sql (borrowed);
+ * *out is the caller's to close, unless a lost connection closes it first
+ * (mysql_close detaches it; mysql_stmt_close then only frees it).  db_rc.
+ */
+int db_prepare(struct db *db, const char *sql, MYSQL_STMT **out);
+/* The statement in slot, prepared from sql (borrowed) if not cached yet; owned by db. db_rc. */
 int db_stmt(struct db *db, unsigned slot, const char *sql, MYSQL_STMT **out);
 /* Runs a text statement that returns no rows. db_rc. */
 int db_query(struct db *db, const char *sql);
@@ -160,6 +166,14 @@ void db_fetch_end(MYSQL_STMT *st);
 int db_exec_one(struct db *db, unsigned slot, const char *sql, struct db_params *p,
                 struct db_cols *c);
 
+/* ---- partners ------------------------------------------------------------ */
+
+/*
+ * Creates the partner `name` (borrowed) if new; *id gets its id whether
+ * the row was new or not (db_clients.c).  Run inside db_tx().  db_rc.
+ */
+int db_partner_upsert(struct db *db, const char *name, uint64_t *id);
+
 /* ---- errors and work ---------------------------------------------------- */
 
 /*
@@ -186,15 +200,6 @@ int db_read(struct db *db, db_work_fn fn, void *arg);
  * connection lost before COMMIT.
  */
 int db_tx(struct db *db, db_work_fn fn, void *arg);
-
-/*
- * The read copies kept on the customer row (see sql/001-schema.sql): labels
- * joined by 0x1F; ref accounts as records joined by 0x1E of the fields iban,
- * bic, bank_name, owner_name, type joined by 0x1F (absent = empty).  Write a
- * NUL-terminated text into out[cap]; the length, or -1 if it does not fit.
- */
-long db_labels_text(const struct label_set *set, char *out, size_t cap);
-long db_refs_text(const struct ref_account *refs, size_t n, char *out, size_t cap);
 
 /* Unix milliseconds <-> MYSQL_TIME (UTC). */
 void db_ms_to_time(int64_t ms, MYSQL_TIME *t);

@@ -32,6 +32,7 @@
 #include "db_internal.h"
 #include "db_seed.h"
 #include "log.h"
+#include "read_copy.h"
 #include "uuid.h"
 
 #define BATCH_ROWS 2000  /* customers per bulk execution */
@@ -41,10 +42,6 @@
 #define SEED_BIC "COBADEFFXXX"
 #define SEED_BANK "Seed Bank"
 #define SEED_IBAN_LEN 22 /* DE, 2 check digits, 8 bank code, 10 account */
-
-/* Same text as db_clients.c's, so whichever runs first leaves the slot right for the other. */
-static const char SQL_PARTNER_UPSERT[] =
-        "INSERT INTO partners (name) VALUES (?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)";
 
 static const char SQL_CUSTOMERS[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
@@ -193,7 +190,7 @@ static void labels_pick(struct rng *r, unsigned n, unsigned k, unsigned *out)
 /* ---- rows ---------------------------------------------------------------------- */
 
 /* Row-wise bulk binding: values inline, each with its length (or indicator) beside it. */
-struct customer_row {
+struct seed_customer {
 	unsigned char id[16];
 	unsigned char entity[16];
 	unsigned long uuid_len; /* 16, for both */
@@ -205,7 +202,7 @@ struct customer_row {
 	MYSQL_TIME created; /* also modified_at */
 	MYSQL_TIME cancel;
 	char cancel_ind;
-	/* the read copies of labels and accounts (db_labels_text, db_refs_text) */
+	/* the read copies of labels and accounts (read_copy.h) */
 	char labels_text[LABELS_MAX * 24];
 	unsigned long labels_text_len;
 	char refs_text[REF_ACCOUNTS_MAX * 96];
@@ -248,7 +245,7 @@ static MYSQL_BIND *bind_col(MYSQL_BIND *b, enum enum_field_types type, void *buf
 
 static void customer_bind(MYSQL_BIND *b, void *row)
 {
-	struct customer_row *c = row;
+	struct seed_customer *c = row;
 
 	bind_col(&b[0], MYSQL_TYPE_BLOB, c->id, &c->uuid_len);
 	bind_col(&b[1], MYSQL_TYPE_LONG, &c->partner, NULL)->is_unsigned = 1;
@@ -279,7 +276,7 @@ static const struct table {
 	size_t row_size;
 	void (*bind)(MYSQL_BIND *b, void *first_row);
 } tables[T_COUNT] = {
-        [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct customer_row), customer_bind},
+        [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct seed_customer), customer_bind},
         [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
 };
 
@@ -359,7 +356,7 @@ static void refs_fill(struct seed_run *r, uint64_t g, struct ref_gen *a)
 }
 
 /* Offboarding customers were cancelled after creation, no later than the end of the span. */
-static void cancel_fill(struct seed_run *r, struct customer_row *c, enum customer_status status,
+static void cancel_fill(struct seed_run *r, struct seed_customer *c, enum customer_status status,
                         int64_t created)
 {
 	uint64_t after;
@@ -374,7 +371,7 @@ static void cancel_fill(struct seed_run *r, struct customer_row *c, enum custome
 }
 
 /* The customer's read copies, from the label rows and accounts just filled. */
-static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c,
+static int read_copies_fill(struct seed_run *r, size_t i, struct seed_customer *c,
                             const struct ref_gen *a)
 {
 	const struct label_row *l =
@@ -389,8 +386,8 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c
 	}
 	for (size_t j = 0; j < r->spec->ref_accounts; j++)
 		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner, j == 0};
-	nl = db_labels_text(&set, c->labels_text, sizeof(c->labels_text));
-	nr = db_refs_text(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
+	nl = read_copy_join_labels(&set, c->labels_text, sizeof(c->labels_text));
+	nr = read_copy_join_refs(refs, r->spec->ref_accounts, c->refs_text, sizeof(c->refs_text));
 	if (nl < 0 || nr < 0)
 		return -1;
 	c->labels_text_len = (unsigned long)nl;
@@ -401,7 +398,7 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct customer_row *c
 /* Customer g of the load into chunk position i, with its labels and accounts. */
 static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 {
-	struct customer_row *c = (struct customer_row *)r->rows[T_CUSTOMERS] + i;
+	struct seed_customer *c = (struct seed_customer *)r->rows[T_CUSTOMERS] + i;
 	int64_t ms = created_ms(r->spec, g);
 	enum customer_status status;
 	struct ref_gen refs[REF_ACCOUNTS_MAX];
@@ -448,22 +445,6 @@ static void stmts_close(struct seed_run *r)
 	}
 }
 
-static int stmt_prepare(struct db *db, const char *sql, MYSQL_STMT **out)
-{
-	MYSQL_STMT *st = mysql_stmt_init(db->s->conn);
-
-	if (!st)
-		return db_conn_fail(db, "mysql_stmt_init");
-	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		int rc = db_stmt_fail(db, st, "mysql_stmt_prepare");
-
-		mysql_stmt_close(st);
-		return rc;
-	}
-	*out = st;
-	return DB_OK;
-}
-
 /* Session settings and statements for the current connection, unless it already has them. */
 static int stmts_ready(struct db *db, struct seed_run *r)
 {
@@ -474,7 +455,7 @@ static int stmts_ready(struct db *db, struct seed_run *r)
 	stmts_close(r);
 	rc = db_query(db, "SET SESSION foreign_key_checks = 0");
 	for (int t = 0; t < T_COUNT && rc == DB_OK; t++)
-		rc = stmt_prepare(db, tables[t].sql, &r->st[t]);
+		rc = db_prepare(db, tables[t].sql, &r->st[t]);
 	if (rc == DB_OK)
 		r->conn_gen = db->s->connects;
 	return rc;
@@ -529,17 +510,11 @@ static int chunk_run(struct db *db, void *arg)
 static int partner_run(struct db *db, void *arg)
 {
 	struct seed_run *r = arg;
-	struct db_params p;
-	MYSQL_STMT *st = NULL;
 	uint64_t id;
-	int rc;
+	int rc = db_partner_upsert(db, r->spec->partner, &id);
 
-	db_params_init(&p);
-	db_param_cstr(&p, r->spec->partner);
-	rc = db_exec(db, SLOT_PARTNER_UPSERT, SQL_PARTNER_UPSERT, &p, &st);
 	if (rc != DB_OK)
 		return rc;
-	id = mysql_stmt_insert_id(st);
 	if (id == 0 || id > UINT32_MAX) {
 		log_error("seed: partner '%s' has id %llu", r->spec->partner,
 		          (unsigned long long)id);

@@ -16,6 +16,7 @@
 #include "db_customers.h"
 #include "handler.h"
 #include "handlers.h"
+#include "if_match.h"
 #include "log.h"
 #include "query.h"
 #include "response.h"
@@ -240,6 +241,7 @@ void h_customer_patch(struct request *r, const char *arg)
 	struct uuid requestor, id;
 	struct label_set labels;
 	struct client_check check;
+	struct if_match if_match;
 	struct audit_ctx who;
 	int has_requestor, has_labels, changed, rc;
 
@@ -252,7 +254,8 @@ void h_customer_patch(struct request *r, const char *arg)
 		goto fail;
 	who = audit_for(r, &requestor, &check);
 	rc = db_customer_set_labels(r->db, &who, &id, has_labels ? &labels : NULL,
-	                            request_param(r, "HTTP_IF_MATCH"), &changed);
+	                            if_match_parse(request_param(r, "HTTP_IF_MATCH"), &if_match),
+	                            &changed);
 	if (rc == DB_NOT_FOUND)
 		not_found(r, &id);
 	else if (rc == DB_PRECONDITION)

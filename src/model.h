@@ -80,4 +80,26 @@ struct list_filter {
 	const char *cursor; /* borrowed, NULL when absent */
 };
 
+/* Row buffer: big enough for 16 labels and 10 ref accounts of maximal size. */
+#define CUSTOMER_ROW_BUF 32768
+
+/*
+ * One customer as the database layer reads it and the JSON writer renders
+ * it; strings point into buf, so a row is valid as long as its buffer.
+ */
+struct customer_row {
+	struct uuid id;
+	struct uuid entity_id;
+	enum entity_type entity_type;
+	enum customer_status status;
+	int64_t created_ms;
+	int64_t modified_ms;
+	int64_t cancellation_ms; /* -1: null */
+	uint32_t version;        /* feeds the ETag */
+	struct label_set labels; /* sorted, point into buf */
+	size_t nref;
+	struct ref_account ref[REF_ACCOUNTS_MAX]; /* point into buf */
+	char buf[CUSTOMER_ROW_BUF];
+};
+
 #endif

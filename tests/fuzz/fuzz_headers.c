@@ -1,22 +1,22 @@
 /*
  * fuzz_headers: the request headers the service reads, each given the
  * same input: Authorization (bearer_token), Requestor-ID
- * (validate_uuid_header), If-Match (customer_if_match_ok) and X-Request-ID
+ * (validate_uuid_header), If-Match (if_match_parse) and X-Request-ID
  * (request_id_sane).
  *
  * Properties: a bearer token found lies inside the header and holds only
  * token characters; an accepted Requestor-ID formats back to the
- * lower-case of its input; If-Match gives NONE, NEVER or a version that
- * fits 32 bits; an accepted request id is 1-64 safe characters (it is
- * echoed in a response header, so no CR, LF or quote may pass).
+ * lower-case of its input; If-Match is "*" with no versions or at most
+ * IF_MATCH_MAX versions, each of which it allows; an accepted request id
+ * is 1-64 safe characters (it is echoed in a response header, so no CR,
+ * LF or quote may pass).
  */
 #include <ctype.h>
 #include <stdint.h>
 
 #include "auth.h"
-#include "customer_json.h"
-#include "db_customers.h"
 #include "fuzz_common.h"
+#include "if_match.h"
 #include "validate.h"
 
 static void check_bearer(const char *h)
@@ -62,17 +62,28 @@ static void check_request_id(const char *h)
 	        n);
 }
 
+static void check_if_match(const char *h)
+{
+	struct if_match m;
+	int v;
+
+	FUZZ_ASSERT(if_match_parse(h, &m) == &m);
+	FUZZ_ASSERT(m.n <= IF_MATCH_MAX && (!m.any || m.n == 0));
+	for (size_t i = 0; i < m.n; i++)
+		FUZZ_ASSERT(if_match_allows(&m, m.version[i]));
+	v = if_match_allows(&m, 7);
+	FUZZ_ASSERT(v == 0 || v == 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *h = fuzz_cstr(data, size);
-	int v;
 
 	check_bearer(h);
 	check_requestor(h);
-	v = customer_if_match_ok(h, 7);
-	FUZZ_ASSERT(v == 0 || v == 1);
+	check_if_match(h);
 	check_request_id(h);
 	free(h);
 	return 0;

@@ -26,7 +26,7 @@ fi
 mkdir -p "$OUT" || exit 99
 
 PKGS="jansson libjwt libcrypto inih"
-MODULES="api_err auth base64 config cursor customer_json jwks log model query throttle uuid validate"
+MODULES="api_err auth base64 config cursor customer_json if_match jwks log model query throttle uuid validate"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-function -I$ROOT/src"
 

@@ -1,13 +1,13 @@
 /*
  * test_customer_json: the Customer object, compared as exact compact JSON
- * text (so key order counts), plus the time format and the ETag.
+ * text (so key order counts), plus the time format and the ETag (read back
+ * by test_if_match).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "customer_json.h"
-#include "db_customers.h"
 #include "tap.h"
 
 #define T2026 INT64_C(1795718919123) /* 2026-11-26T18:48:39.123Z */
@@ -190,67 +190,6 @@ static void test_etag(void)
 	is_str(a, "\"v4294967295\"", "largest version fits");
 }
 
-/*
- * Each row: a header and the version it lets through (ANY: every version,
- * NONE: no version).  A row with a version also checks that the next one
- * is refused.
- */
-#define ANY (-1)
-#define NONE (-2)
-
-static void test_if_match(void)
-{
-	static const struct {
-		int line;
-		const char *header;
-		int64_t passes;
-	} c[] = {
-	    {__LINE__, NULL, ANY},
-	    {__LINE__, "*", ANY},
-	    {__LINE__, " * ", ANY},
-	    {__LINE__, "\"v3\"", 3},
-	    {__LINE__, "\"v0\"", 0},
-	    {__LINE__, "\"v4294967294\"", INT64_C(4294967294)},
-	    {__LINE__, "\"v4294967296\"", NONE},
-	    {__LINE__, "\"v99999999999\"", NONE},
-	    {__LINE__, "  \"v12\"  ", 12},
-	    {__LINE__, "\"abc\", \"v7\"", 7},
-	    {__LINE__, "W/\"v7\", \"v9\"", 9},
-	    {__LINE__, ",,\"v5\",", 5},
-	    {__LINE__, "W/\"v7\"", NONE},
-	    {__LINE__, "\"v03\"", NONE},
-	    {__LINE__, "\"v-3\"", NONE},
-	    {__LINE__, "\"v\"", NONE},
-	    {__LINE__, "\"3\"", NONE},
-	    {__LINE__, "\"V3\"", NONE},
-	    {__LINE__, "v3", NONE},
-	    {__LINE__, "\"v3", NONE},
-	    {__LINE__, "\"v3\"x", NONE},
-	    {__LINE__, "*, \"v3\"", NONE},
-	    {__LINE__, "", NONE},
-	    {__LINE__, " , ", NONE},
-	};
-	char name[128], etag[32];
-	size_t i;
-
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		const char *h = c[i].header;
-		uint32_t v = c[i].passes >= 0 ? (uint32_t)c[i].passes : 3;
-
-		snprintf(name, sizeof(name), "line %d: If-Match %s", c[i].line, h ? h : "(absent)");
-		is_int(customer_if_match_ok(h, v), c[i].passes != NONE, name);
-		if (c[i].passes != ANY)
-			is_int(customer_if_match_ok(h, v + 1), 0, name);
-	}
-	is_int(customer_if_match_ok("\"v7\", \"v1\"", 1), 1, "any tag of the list may match (RFC 9110)");
-	is_int(customer_if_match_ok("\"v7\", \"v1\"", 7), 1, "the first tag matches too");
-	is_int(customer_if_match_ok("\"v7\", \"v1\"", 2), 0, "a version in no tag does not");
-	base_row();
-	row.version = 123456;
-	customer_etag(&row, etag);
-	is_int(customer_if_match_ok(etag, 123456), 1, "our own ETag matches its version");
-}
-
 /* jansson's allocator, failing after `budget` allocations (jansson test_chaos). */
 static int budget;
 
@@ -295,7 +234,6 @@ int main(void)
 	test_max_ref_accounts();
 	test_rfc3339();
 	test_etag();
-	test_if_match();
 	test_oom();
 	return done_testing();
 }
