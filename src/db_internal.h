@@ -1,5 +1,5 @@
 /*
- * db_internal: what db.c shares with the other db_*.c files and nobody
+ * db_internal: what db.c and db_bind.c share with the other db_*.c files and nobody
  * else sees.
  *
  * Statements are cached in slots (enum db_slot): a slot is prepared from
@@ -155,6 +155,12 @@ void db_col_u64(struct db_cols *c, uint64_t *dst);     /* NULL -> 0 */
 void db_col_ms(struct db_cols *c, int64_t *dst);       /* NULL -> -1 */
 /* NUL-terminated into buf[cap]; NULL -> "", *len (may be NULL) 0.  Longer -> DB_ERROR. */
 void db_col_str(struct db_cols *c, char *buf, size_t cap, size_t *len);
+
+/*
+ * Copies fetched column i into its destination (db_bind.c; db_fetch calls
+ * it for each column).  0, or -1 when the value does not fit it.
+ */
+int db_col_finish(struct db_cols *c, unsigned i);
 
 /* Binds c and buffers the result of an executed st (at most a page). db_rc. */
 int db_fetch_begin(struct db *db, MYSQL_STMT *st, struct db_cols *c);
