@@ -152,9 +152,7 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 	if (p->more) {
 		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
 		                  fhash, &p->last, cursor) != 0) {
-			api_err_set(&r->err, 500, "INTERNAL_ERROR",
-			            "Internal error; see the service log");
-			handler_fail(r);
+			handler_internal_error(r, "cursor_encode failed (RNG or HMAC)");
 			return;
 		}
 		next = json_string(cursor);

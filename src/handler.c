@@ -1,6 +1,10 @@
 /*
- * handler: the shared failure paths of handler.h.
+ * handler: the shared failure paths of handler.h.  An internal error
+ * also logs what OpenSSL queued, if anything: most of our own failures
+ * (HMAC, signatures, random bytes, key rendering) come from there, and the
+ * queue would otherwise be lost or misattributed to the next request.
  */
+#include <openssl/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -22,13 +26,17 @@ void handler_fail(struct request *r)
 
 void handler_internal_error(struct request *r, const char *fmt, ...)
 {
-	char cause[256];
+	char cause[256], ssl[256] = "";
+	unsigned long e = ERR_get_error();
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(cause, sizeof(cause), fmt, ap);
 	va_end(ap);
-	log_error("%s", cause);
+	if (e)
+		ERR_error_string_n(e, ssl, sizeof(ssl));
+	ERR_clear_error();
+	log_error("%s%s%s", cause, e ? "; OpenSSL: " : "", ssl);
 	api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
-	response_error(r, NULL);
+	handler_fail(r);
 }

@@ -29,7 +29,9 @@ void handler_fail(struct request *r);
 
 /*
  * Logs the cause (printf-style; the log line carries the request id) and
- * answers the standard 500.  For failures of our own making (out of
+ * answers the standard 500 (through handler_fail, so an unconfirmed
+ * client is read first).  OpenSSL's first queued error, if any, is
+ * logged with it and the queue cleared.  For failures of our own making (out of
  * memory, a key that will not render), not for a database result.
  */
 void handler_internal_error(struct request *r, const char *fmt, ...)
