@@ -261,6 +261,29 @@ static void test_token_size(void)
 	is_int(tok ? token_verify(&cfg, tok, &claims) : -2, -1, "4097 bytes: refused");
 }
 
+/*
+ * An HS256 token issued by libjwt 1.10 (the signer before jws.c) under KEY,
+ * valid until 2097: tokens issued before the change keep verifying.
+ */
+static const char libjwt_hs256[] =
+	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjbGllbnRfaWQiOiJjbF9maXhlZCIsImV4cCI6NDA"
+	"zMTYyOTkwOCwiaWF0IjoxNzk2NjI5OTA4LCJpc3MiOiJjdXN0b21lcnMtZmNnaSIsImp0aSI6IjM4YjI"
+	"zMjM0YTRiN2Y1YWI2YWEwZDBjOGU1MDJiODkxIiwibmJmIjoxNzk2NjI5OTA4LCJzY29wZSI6ImN1c3R"
+	"vbWVyczpyZWFkIGN1c3RvbWVyczp3cml0ZSIsInN1YiI6ImNsX2ZpeGVkIn0.ciIIQr4jLYxoCuSVFDU"
+	"M6QTGm9w_u300Guf8AGMD_Cc";
+
+static void test_libjwt_token(void)
+{
+	struct config cfg;
+	struct token_claims claims;
+
+	config_for_test(&cfg, "");
+	is_int(token_verify(&cfg, libjwt_hs256, &claims), 0, "libjwt HS256 token verifies");
+	is_str(claims.client_id, "cl_fixed", "libjwt token client_id");
+	is_int(claims.scopes, SCOPE_READ | SCOPE_WRITE, "libjwt token scopes");
+	is_int(claims.exp, 4031629908LL, "libjwt token exp");
+}
+
 static void check_issued_claims(const char *tok, const struct config *cfg)
 {
 	jwt_t *jwt = NULL;
@@ -522,6 +545,7 @@ int main(void)
 	test_token_table();
 	test_token_shapes();
 	test_token_size();
+	test_libjwt_token();
 	test_issue("");
 	test_issue("partner-api");
 	test_issue_invalid();
