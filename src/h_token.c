@@ -25,7 +25,7 @@
 #include "base64.h"
 #include "db_clients.h"
 #include "handlers.h"
-#include "jwks.h"
+#include "keyring.h"
 #include "query.h"
 #include "response.h"
 #include "throttle.h"

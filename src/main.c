@@ -15,7 +15,7 @@
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
-#include "jwks.h"
+#include "keyring.h"
 #include "pool.h"
 #include "throttle.h"
 

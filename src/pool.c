@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jwks.h"
+#include "keyring.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"

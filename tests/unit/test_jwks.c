@@ -17,7 +17,9 @@
 
 #include "auth.h"
 #include "base64.h"
-#include "jwks.h"
+#include "jwk.h"
+#include "jws.h"
+#include "keyring.h"
 #include "tap.h"
 
 #define ISS "https://idp.example/realms/partners"
@@ -74,6 +76,14 @@ static void make_key(struct jwk *k, const char *type, const char *kid)
 static size_t b64url(const void *in, size_t n, char *out)
 {
 	return base64_encode(in, n, out, 1);
+}
+
+/* jws_parse then jws_verify: the payload (new reference) or NULL. */
+static json_t *verify_text(const char *token, const struct jwk *key)
+{
+	struct jws jws;
+
+	return jws_parse(token, &jws) == 0 ? jws_verify(&jws, key) : NULL;
 }
 
 /* header.payload signed with HMAC-SHA256 under key (NULL: alg none, empty signature). */
@@ -213,34 +223,73 @@ static void test_jws(void)
 	json_t *claims = json_pack("{s:s}", "sub", "x");
 	char *rs = jws_sign(claims, &rsa1), *es = jws_sign(claims, &ec1);
 	json_t *got;
-	enum jws_alg alg;
-	char kid[JWK_KID_MAX + 1];
+	struct jws jws;
 
-	got = jws_verify(rs, &rsa1);
+	got = verify_text(rs, &rsa1);
 	ok(got && !strcmp(json_string_value(json_object_get(got, "sub")), "x"), "RS256 round trip");
 	json_decref(got);
-	got = jws_verify(es, &ec1);
+	got = verify_text(es, &ec1);
 	ok(got != NULL, "ES256 round trip");
 	json_decref(got);
 	is_int(strlen(strrchr(es, '.') + 1), 86,
 	       "ES256 signature is raw r||s (64 bytes, 86 chars)");
 	is_int(strlen(strrchr(rs, '.') + 1), 342, "RS256 signature is 256 bytes (342 chars)");
-	ok(jws_verify(rs, &rsa2) == NULL, "RS256 with another RSA key fails");
-	ok(jws_verify(es, &rsa1) == NULL,
+	ok(verify_text(rs, &rsa2) == NULL, "RS256 with another RSA key fails");
+	ok(verify_text(es, &rsa1) == NULL,
 	   "ES256 token with an RSA key fails (alg bound to the key)");
-	ok(jws_peek(es, &alg, kid) == 0 && alg == JWS_ES256 && !strcmp(kid, "ec1"),
-	   "peek alg and kid");
+	ok(jws_parse(es, &jws) == 0 && jws.alg == JWS_ES256 && !strcmp(jws.kid, "ec1") &&
+	       !strcmp(jws.typ, "JWT") && jws.extra == 0,
+	   "parse alg, kid and typ");
 	es[strlen(es) - 2] ^= 1;
-	ok(jws_verify(es, &ec1) == NULL, "a changed signature fails");
+	ok(verify_text(es, &ec1) == NULL, "a changed signature fails");
 	rs[strchr(rs, '.') - rs + 3] ^= 1;
-	ok(jws_verify(rs, &rsa1) == NULL, "a changed payload fails");
-	ok(jws_peek(hmac_token("{\"alg\":\"RS256\",\"crit\":[\"x\"]}", "{}", NULL), &alg, kid) < 0,
+	ok(verify_text(rs, &rsa1) == NULL, "a changed payload fails");
+	ok(jws_parse(hmac_token("{\"alg\":\"RS256\",\"crit\":[\"x\"]}", "{}", NULL), &jws) < 0,
 	   "crit in the header is refused");
-	ok(jws_peek(hmac_token("[1]", "{}", NULL), &alg, kid) < 0,
+	ok(jws_parse(hmac_token("[1]", "{}", NULL), &jws) < 0,
 	   "a header that is not an object");
 	free(rs);
 	free(es);
 	json_decref(claims);
+}
+
+/* RFC 7515 appendix A.1: the HS256 example, a known answer. */
+static const char rfc7515_a1[] =
+	"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+	".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+	".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+static const char rfc7515_a1_k[] =
+	"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+static void test_hs256(void)
+{
+	unsigned char k[64];
+	long klen = base64_decode(rfc7515_a1_k, strlen(rfc7515_a1_k), k, sizeof(k), 1);
+	struct jwk key, other;
+	json_t *got = NULL, *claims = json_pack("{s:s}", "sub", "x");
+	char *tok;
+
+	ok(klen == 64 && jwk_set_secret(&key, k, (size_t)klen) == 0, "HS256 key of the RFC secret");
+	got = verify_text(rfc7515_a1, &key);
+	ok(got && json_integer_value(json_object_get(got, "exp")) == 1300819380,
+	   "RFC 7515 A.1 HS256 example verifies");
+	json_decref(got);
+	ok(verify_text(rfc7515_a1, &rsa1) == NULL, "the HS256 example with an RSA key fails");
+	tok = jws_sign(claims, &key);
+	ok(tok && strlen(strrchr(tok, '.') + 1) == 43, "HS256 signature is 32 bytes (43 chars)");
+	got = tok ? verify_text(tok, &key) : NULL;
+	ok(got != NULL, "HS256 round trip");
+	json_decref(got);
+	jwk_set_secret(&other, (const unsigned char *)"another secret", 14);
+	ok(tok && verify_text(tok, &other) == NULL, "HS256 with another secret fails");
+	ok(verify_text(hmac_token("{\"alg\":\"HS256\"}", "{}", "x"), &rsa1) == NULL,
+	   "HS256 token with an RSA key fails (alg bound to the key)");
+	ok(jwk_set_secret(&other, k, 0) < 0, "an empty secret is refused");
+	ok(jwk_public_json(&key) == NULL, "an HS256 key has no public JWK");
+	free(tok);
+	json_decref(claims);
+	jwk_release(&key);
+	jwk_release(&other);
 }
 
 /*
@@ -276,7 +325,7 @@ static void test_libjwt_interop(void)
 
 	is_int(jwks_parse(libjwt_jwks, strlen(libjwt_jwks), &set, NULL, 0), 0, "libjwt keys parse");
 	for (int i = 0; i < 2; i++) {
-		json_t *got = jws_verify(libjwt_tokens[i], jwks_find(&set, kids[i]));
+		json_t *got = verify_text(libjwt_tokens[i], jwks_find(&set, kids[i]));
 
 		ok(got && !strcmp(json_string_value(json_object_get(got, "sub")), "y"),
 		   i == 0 ? "libjwt RS256 token verifies" : "libjwt ES256 token verifies");
@@ -533,6 +582,7 @@ int main(void)
 	test_parse();
 	test_parse_errors();
 	test_jws();
+	test_hs256();
 	test_libjwt_interop();
 	test_thumbprint();
 	test_own_issuer("RS256", "RSA");
