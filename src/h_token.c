@@ -26,7 +26,7 @@
 #include "db_clients.h"
 #include "handler.h"
 #include "handlers.h"
-#include "jwks.h"
+#include "keyring.h"
 #include "query.h"
 #include "response.h"
 #include "throttle.h"

@@ -14,7 +14,7 @@
 #include "config.h"
 #include "listen.h"
 #include "log.h"
-#include "jwks.h"
+#include "keyring.h"
 #include "metrics.h"
 #include "pool.h"
 #include "routes.h"

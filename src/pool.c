@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "jwks.h"
+#include "keyring.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"

@@ -4,6 +4,8 @@
  * issuer's JWKS (one RSA and one P-256 key) with a client map.  The first
  * input byte picks the configuration; the rest is the token.  Also feeds
  * the same bytes to jwks_parse, whose input is a file the operator names.
+ * The keyring is process-wide, so it is reloaded when the pick changes;
+ * the key files stay until exit for that.
  *
  * Properties: a forged token is never accepted (the fuzzer cannot sign);
  * nothing crashes or leaks in the header peek, base64url, the signature
@@ -17,7 +19,7 @@
 
 #include "auth.h"
 #include "fuzz_common.h"
-#include "jwks.h"
+#include "keyring.h"
 
 static struct config cfg_hs, cfg_es;
 
@@ -71,10 +73,28 @@ static void write_jwks(char *path)
 	json_decref(set);
 }
 
+static char key[] = "/tmp/fuzz-jwt-k.XXXXXX", jwks[] = "/tmp/fuzz-jwt-j.XXXXXX",
+            map[] = "/tmp/fuzz-jwt-m.XXXXXX";
+
+static void cleanup(void)
+{
+	unlink(key);
+	unlink(jwks);
+	unlink(map);
+}
+
+/* The keyring of cfg, loaded unless it is the current one already. */
+static void use(const struct config *cfg)
+{
+	static const struct config *loaded;
+
+	if (loaded != cfg && keyring_load(cfg, NULL, 0) < 0)
+		abort();
+	loaded = cfg;
+}
+
 static void setup(void)
 {
-	static char key[] = "/tmp/fuzz-jwt-k.XXXXXX", jwks[] = "/tmp/fuzz-jwt-j.XXXXXX",
-	            map[] = "/tmp/fuzz-jwt-m.XXXXXX";
 	EVP_PKEY *p = EVP_EC_gen("P-256");
 
 	config_defaults(&cfg_hs);
@@ -91,11 +111,7 @@ static void setup(void)
 	snprintf(cfg_es.external_client_map_file, sizeof(cfg_es.external_client_map_file), "%s",
 	         map);
 	snprintf(cfg_es.external_issuer, sizeof(cfg_es.external_issuer), "https://idp.example");
-	if (keyring_load(&cfg_es, NULL, 0) < 0)
-		abort();
-	unlink(key);
-	unlink(jwks);
-	unlink(map);
+	atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -114,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	tok = fuzz_cstr(data + 1, size - 1);
+	use(data[0] & 1 ? &cfg_es : &cfg_hs);
 	FUZZ_ASSERT(token_verify(data[0] & 1 ? &cfg_es : &cfg_hs, tok, &claims) < 0);
 	if (jwks_parse((const char *)data, size, &set, NULL, 0) == 0)
 		jwks_release(&set);

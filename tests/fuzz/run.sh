@@ -25,8 +25,8 @@ if [ -z "$OUT" ]; then
 fi
 mkdir -p "$OUT" || exit 99
 
-PKGS="jansson libjwt libcrypto inih"
-MODULES="api_err auth base64 config cursor customer_json if_match jwks log model query throttle uuid validate"
+PKGS="jansson libcrypto inih"
+MODULES="api_err base64 config config_rules cursor customer_json if_match jwk jws keyring log model query scopes secrets throttle token uuid validate"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-function -I$ROOT/src"
 
