@@ -108,7 +108,7 @@ void h_customers_create(struct request *r, const char *arg)
 	if (rc == DB_CONFLICT)
 		already_exists(r, &c, &existing);
 	else if (rc != DB_OK)
-		handler_db_error(r, rc);
+		api_err_db(&r->err, rc);
 	if (rc != DB_OK)
 		goto fail;
 	answer_id(r, &id);
@@ -193,7 +193,7 @@ void h_customers_list(struct request *r, const char *arg)
 		rc = DB_ERROR;
 	}
 	if (rc != DB_OK)
-		handler_db_error(r, rc);
+		api_err_db(&r->err, rc);
 	/* no row also when the client check failed: read the client before answering empty */
 	if (rc != DB_OK || (p.n == 0 && client_auth_confirm(r) < 0)) {
 		json_decref(p.data);
@@ -221,7 +221,7 @@ void h_customer_get(struct request *r, const char *arg)
 	if (rc == DB_NOT_FOUND)
 		not_found(r, &id);
 	else if (rc != DB_OK)
-		handler_db_error(r, rc);
+		api_err_db(&r->err, rc);
 	if (rc != DB_OK)
 		goto fail;
 	customer_etag(&row_buf, etag);
@@ -260,7 +260,7 @@ void h_customer_patch(struct request *r, const char *arg)
 		api_err_set(&r->err, 412, "PRECONDITION_FAILED",
 		            "The customer changed since the given If-Match; read it again");
 	else if (rc != DB_OK)
-		handler_db_error(r, rc);
+		api_err_db(&r->err, rc);
 	if (rc != DB_OK)
 		goto fail;
 	response_empty(r, 202, NULL);

@@ -18,7 +18,7 @@ void h_healthz(struct request *r, const char *arg)
 
 	(void)arg;
 	if (db_ping(r->db) != DB_OK) {
-		handler_db_error(r, DB_UNAVAILABLE);
+		api_err_db(&r->err, DB_UNAVAILABLE);
 		response_error(r, NULL);
 		return;
 	}

@@ -207,7 +207,7 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 	int known = rc == DB_OK;
 
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
-		handler_db_error(r, rc);
+		api_err_db(&r->err, rc);
 		return token_error(r, r->err.status,
 		                   rc == DB_UNAVAILABLE ? "temporarily_unavailable" : "server_error",
 		                   r->err.message);

@@ -13,11 +13,6 @@
 #include "log.h"
 #include "response.h"
 
-void handler_db_error(struct request *r, int rc)
-{
-	api_err_db(&r->err, rc);
-}
-
 void handler_fail(struct request *r)
 {
 	client_auth_confirm(r);

@@ -10,15 +10,12 @@
  *   - a handler answers exactly once, through response.c, and returns
  *     nothing;
  *   - functions returning enum db_rc (db_*.h) answer nothing; map a code
- *     without a meaning of its own with handler_db_error.
+ *     without a meaning of its own with api_err_db (api_err.h).
  */
 #ifndef HANDLER_H
 #define HANDLER_H
 
 #include "request.h"
-
-/* Sets r->err from a database result that is not DB_OK (503 or 500). */
-void handler_db_error(struct request *r, int rc);
 
 /*
  * Answers with r->err, unless the client was not confirmed yet

@@ -45,13 +45,6 @@ void response_json(struct request *r, int status, const json_t *body, const char
 	abort();
 }
 
-void handler_db_error(struct request *r, int rc)
-{
-	(void)r;
-	(void)rc;
-	abort();
-}
-
 int db_client_get(struct db *db, const char *client_id, struct client_row *out)
 {
 	(void)db;
