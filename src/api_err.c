@@ -150,7 +150,8 @@ void api_err_detail(struct api_err *err, const char *field, const char *code, co
 void api_err_db(struct api_err *err, int db_rc)
 {
 	if (db_rc == DB_UNAVAILABLE)
-		api_err_set(err, 503, "SERVICE_UNAVAILABLE", "The database is unavailable; retry later");
+		api_err_set(err, 503, "SERVICE_UNAVAILABLE",
+		            "The database is unavailable; retry later");
 	else if (db_rc == DB_UNCONFIRMED) /* the client changed while the request ran */
 		api_err_set(err, 503, "SERVICE_UNAVAILABLE", "Please retry the request");
 	else

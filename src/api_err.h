@@ -39,16 +39,16 @@ void api_err_clear(struct api_err *err);
  * Records status, errorCode (static string) and a printf-style message,
  * unless a status is already set (the first error wins).  err may be NULL.
  */
-void api_err_set(struct api_err *err, int status, const char *code,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void api_err_set(struct api_err *err, int status, const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 /*
  * Adds one field detail.  If no status is set yet it becomes
  * 400 VALIDATION_FAILED "Request validation failed".  parameter may be NULL.
  * err may be NULL.
  */
-void api_err_detail(struct api_err *err, const char *field, const char *code,
-                    const char *parameter, const char *message);
+void api_err_detail(struct api_err *err, const char *field, const char *code, const char *parameter,
+                    const char *message);
 
 /*
  * The answer to a failed database call (enum db_rc other than DB_OK, and

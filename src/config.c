@@ -58,7 +58,7 @@ struct key {
 	unsigned long long min, max; /* numbers: the range; strings and secrets: min length */
 	const char *def;             /* NULL: zero / empty */
 	const char *target; /* KEY_FILE: the key it fills; a string or secret: its file key */
-	const char *(*check)(const char *v); /* extra rule for strings: NULL or why not */
+	const char *(*check)(const char *v);    /* extra rule for strings: NULL or why not */
 	unsigned long long (*auto_value)(void); /* numbers: what "auto" means, or NULL */
 };
 
@@ -134,8 +134,7 @@ static const struct key keys[] = {
         PATH("auth", "external_client_map_file", external_client_map_file),
         NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
         NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
-        NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000,
-            "100"),
+        NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000, "100"),
 };
 
 /* Parser state, shared by the line reader and the key handler. */
@@ -539,8 +538,9 @@ static void check_external(struct load_ctx *ctx)
 	int any = c->jwks_file[0] || c->external_issuer[0] || c->external_client_map_file[0];
 
 	if (any && !(c->jwks_file[0] && c->external_issuer[0] && c->external_client_map_file[0]))
-		ctx_fail(ctx, 0, "keys 'jwks_file', 'external_issuer' and 'external_client_map_file' "
-		                 "in [auth]: set all three or none");
+		ctx_fail(ctx, 0,
+		         "keys 'jwks_file', 'external_issuer' and 'external_client_map_file' "
+		         "in [auth]: set all three or none");
 }
 
 static void apply_env(struct load_ctx *ctx)

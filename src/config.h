@@ -19,9 +19,9 @@ enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 struct config {
 	/* [server] */
-	char listen[256];     /* unix socket path (starts with '/') or host:port; "" = stdin socket */
-	unsigned workers;     /* 1-256, default auto: 4 per core, at most 64 */
-	unsigned backlog;     /* listen(2) backlog, default 4096 */
+	char listen[256]; /* unix socket path (starts with '/') or host:port; "" = stdin socket */
+	unsigned workers; /* 1-256, default auto: 4 per core, at most 64 */
+	unsigned backlog; /* listen(2) backlog, default 4096 */
 	unsigned socket_mode; /* octal, default 0660 */
 	char prefix[128];     /* mount prefix stripped from the path, e.g. "/api"; "" = none */
 	size_t max_body;      /* bytes, default 65536 (contract: 64 KiB) */
@@ -50,19 +50,20 @@ struct config {
 	size_t jwt_secret_len;
 	unsigned char cursor_secret[CONFIG_SECRET_MAX]; /* HMAC key, >= 32 bytes */
 	size_t cursor_secret_len;
-	char jwt_alg[8];                   /* our tokens: "HS256" (default), "RS256" or "ES256" */
-	char jwt_private_key_file[256];    /* PEM; RS256/ES256 only (paths: see config_load) */
+	char jwt_alg[8];                /* our tokens: "HS256" (default), "RS256" or "ES256" */
+	char jwt_private_key_file[256]; /* PEM; RS256/ES256 only (paths: see config_load) */
 	/* An external OAuth 2.0 issuer (Cognito, Keycloak): off while jwks_file is "". */
-	char jwks_file[256];                /* its JWKS, re-read on SIGHUP */
-	char external_issuer[256];          /* its iss, required */
-	char external_audience[128];        /* required in aud when not "" */
-	char external_scope_prefix[128];    /* stripped from its scopes, e.g. "https://api.example/" */
+	char jwks_file[256];             /* its JWKS, re-read on SIGHUP */
+	char external_issuer[256];       /* its iss, required */
+	char external_audience[128];     /* required in aud when not "" */
+	char external_scope_prefix[128]; /* stripped from its scopes, e.g. "https://api.example/" */
 	char external_client_map_file[256]; /* "external_client_id local_client_id" lines */
 
 	/* [throttle]: failed client authentications at the token endpoint */
-	unsigned throttle_window;            /* seconds, default 60 */
-	unsigned throttle_client_failures;   /* per client id and window, default 10; 0 = off */
-	unsigned throttle_address_failures;  /* per source address and window, default 100; 0 = off */
+	unsigned throttle_window;          /* seconds, default 60 */
+	unsigned throttle_client_failures; /* per client id and window, default 10; 0 = off */
+	unsigned
+	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
 };
 
 /* One database server: a unix socket, or host and port. */

@@ -131,8 +131,7 @@ static const char *parse_endpoint(const char *v, size_t len, unsigned def_port,
 }
 
 /* The entries of v into out (NULL: only check them); the count, or -1 and *why. */
-static int parse_hosts(const char *v, unsigned def_port, struct db_endpoint *out,
-                       const char **why)
+static int parse_hosts(const char *v, unsigned def_port, struct db_endpoint *out, const char **why)
 {
 	struct db_endpoint scratch;
 	int n = 0;

@@ -68,11 +68,11 @@ struct db {
 	struct db_stats stats;
 	int64_t last_attempt_ms; /* of the last connect attempt */
 	int last_attempt_failed; /* ... and took SLOW_CONNECT_MS or more (db.c) */
-	int no_schema;        /* connect without a default database (migrate) */
-	unsigned last_errno;  /* server or client error of the current attempt, 0 if none */
-	int lost;             /* the current attempt lost the connection */
-	int commit_sent;      /* the current transaction got as far as COMMIT */
-	unsigned quiet_errno; /* see db_exec_quiet() */
+	int no_schema;           /* connect without a default database (migrate) */
+	unsigned last_errno;     /* server or client error of the current attempt, 0 if none */
+	int lost;                /* the current attempt lost the connection */
+	int commit_sent;         /* the current transaction got as far as COMMIT */
+	unsigned quiet_errno;    /* see db_exec_quiet() */
 };
 
 /* Closes the session in use (the next use connects again). */

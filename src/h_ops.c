@@ -35,7 +35,8 @@ void h_metrics(struct request *r, const char *arg)
 
 	(void)arg;
 	if (len < 0) {
-		handler_internal_error(r, "metrics exposition does not fit in %d bytes", METRICS_BUF);
+		handler_internal_error(r, "metrics exposition does not fit in %d bytes",
+		                       METRICS_BUF);
 		return;
 	}
 	response_empty(r, 200, hdrs);

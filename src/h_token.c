@@ -209,7 +209,8 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
 		api_err_db(&r->err, rc);
 		return token_error(r, r->err.status,
-		                   rc == DB_UNAVAILABLE ? "temporarily_unavailable" : "server_error",
+		                   rc == DB_UNAVAILABLE ? "temporarily_unavailable"
+		                                        : "server_error",
 		                   r->err.message);
 	}
 	/* Always one scrypt, so the answer time does not tell which ids exist. */
@@ -248,13 +249,16 @@ static int grant(struct request *r)
 
 	if (request_read_body(r, FORM_TYPE) < 0)
 		return token_error(r, r->err.status, "invalid_request", r->err.message);
-	if (parse_form(r->body, &f) < 0 || credentials(r, &f, basic, sizeof(basic), &id, &secret) < 0)
+	if (parse_form(r->body, &f) < 0 ||
+	    credentials(r, &f, basic, sizeof(basic), &id, &secret) < 0)
 		return token_error(r, 400, "invalid_request",
-		                   "Malformed request: repeated parameters, bad encoding or two client authentications");
+		                   "Malformed request: repeated parameters, bad encoding or two "
+		                   "client authentications");
 	if (!f.grant_type)
 		return token_error(r, 400, "invalid_request", "grant_type is required");
 	if (strcmp(f.grant_type, "client_credentials") != 0)
-		return token_error(r, 400, "unsupported_grant_type", "Only client_credentials is supported");
+		return token_error(r, 400, "unsupported_grant_type",
+		                   "Only client_credentials is supported");
 	if (throttled_or_respond(r, id) < 0)
 		return -1;
 	if (!id || !secret || !*id) {
@@ -264,7 +268,8 @@ static int grant(struct request *r)
 	if (authenticate_client(r, id, secret, &client) < 0)
 		return -1;
 	if (granted_scopes(&f, client.scopes, &scopes) < 0)
-		return token_error(r, 400, "invalid_scope", "The requested scope is not granted to this client");
+		return token_error(r, 400, "invalid_scope",
+		                   "The requested scope is not granted to this client");
 	issue(r, &client, scopes);
 	return 0;
 }
@@ -286,8 +291,12 @@ void h_jwks(struct request *r, const char *arg)
 	json_t *body = json_pack("{s:[]}", "keys");
 
 	(void)arg;
-	if (key->pkey)
-		json_array_append_new(json_object_get(body, "keys"), jwk_public_json(key));
-	response_json(r, 200, body, NULL);
+	/* An unrenderable signing key is a 500, not an empty set: clients would
+	 * cache "no keys" and reject every token until the next fetch. */
+	if (!body || (key->pkey &&
+	              json_array_append_new(json_object_get(body, "keys"), jwk_public_json(key))))
+		handler_internal_error(r, "jwks: cannot render the public signing key");
+	else
+		response_json(r, 200, body, NULL);
 	json_decref(body);
 }

@@ -32,6 +32,6 @@ void handler_fail(struct request *r);
  * memory, a key that will not render), not for a database result.
  */
 void handler_internal_error(struct request *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

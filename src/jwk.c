@@ -246,7 +246,6 @@ int jwks_parse(const char *text, size_t len, struct jwks *out, char *err, size_t
 	return rc;
 }
 
-
 void jwks_release(struct jwks *set)
 {
 	if (!set)

@@ -22,7 +22,7 @@ enum jws_alg { JWS_ALG_UNKNOWN, JWS_HS256, JWS_RS256, JWS_ES256 };
 struct jwk {
 	char kid[JWK_KID_MAX + 1]; /* "" for our HS256 key: its tokens carry none */
 	enum jws_alg alg;
-	EVP_PKEY *pkey;                         /* owned; RS256 (RSA) or ES256 (P-256), else NULL */
+	EVP_PKEY *pkey;                       /* owned; RS256 (RSA) or ES256 (P-256), else NULL */
 	unsigned char secret[JWK_SECRET_MAX]; /* HS256 only */
 	size_t secret_len;
 };

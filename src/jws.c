@@ -127,8 +127,8 @@ static long es_der_to_raw(const unsigned char *der, size_t len, unsigned char ra
 
 /* ---- verify ---- */
 
-static int hmac_check(const struct jwk *key, const char *data, size_t len,
-                      const unsigned char *sig, size_t siglen)
+static int hmac_check(const struct jwk *key, const char *data, size_t len, const unsigned char *sig,
+                      size_t siglen)
 {
 	unsigned char mac[HMAC_LEN];
 	unsigned maclen = 0;
@@ -179,8 +179,7 @@ json_t *jws_verify(const struct jws *jws, const struct jwk *key)
 	    (jws->kid[0] && strcmp(jws->kid, key->kid) != 0))
 		return NULL;
 	siglen = base64_decode(jws->sig, strlen(jws->sig), sig, sizeof(sig), 1);
-	if (siglen <= 0 ||
-	    sig_check(key, jws->token, jws->signed_len, sig, (size_t)siglen) < 0)
+	if (siglen <= 0 || sig_check(key, jws->token, jws->signed_len, sig, (size_t)siglen) < 0)
 		return NULL;
 	n = base64_decode(jws->payload, jws->payload_len, payload, sizeof(payload), 1);
 	return n > 0 ? json_loadb((const char *)payload, (size_t)n, JSON_REJECT_DUPLICATES, NULL)

@@ -18,15 +18,15 @@
 
 /* One parsed compact JWS.  The pointers are borrowed from the token text. */
 struct jws {
-	const char *token;          /* header.payload.signature, NUL-terminated */
-	const char *payload;        /* base64url, payload_len bytes */
+	const char *token;   /* header.payload.signature, NUL-terminated */
+	const char *payload; /* base64url, payload_len bytes */
 	size_t payload_len;
-	const char *sig;            /* base64url, to the end of token */
-	size_t signed_len;          /* bytes of header.payload, the signing input */
-	enum jws_alg alg;           /* JWS_ALG_UNKNOWN for "none" and anything else */
-	char kid[JWK_KID_MAX + 1];  /* "" when absent */
-	char typ[JWS_TYP_MAX + 1];  /* "" when absent */
-	unsigned extra;             /* header members other than alg, kid and typ */
+	const char *sig;           /* base64url, to the end of token */
+	size_t signed_len;         /* bytes of header.payload, the signing input */
+	enum jws_alg alg;          /* JWS_ALG_UNKNOWN for "none" and anything else */
+	char kid[JWK_KID_MAX + 1]; /* "" when absent */
+	char typ[JWS_TYP_MAX + 1]; /* "" when absent */
+	unsigned extra;            /* header members other than alg, kid and typ */
 };
 
 /*

@@ -18,7 +18,7 @@
 #define KEYRING_ID_MAX 128
 
 struct keyring {
-	struct jwk signing;   /* our key, of cfg->jwt_alg; alg JWS_ALG_UNKNOWN before keyring_load */
+	struct jwk signing; /* our key, of cfg->jwt_alg; alg JWS_ALG_UNKNOWN before keyring_load */
 	struct jwks external; /* the external issuer's keys; empty when none is configured */
 	size_t nmap;
 	struct {

@@ -79,7 +79,8 @@ static int listen_tcp(const char *addr, unsigned backlog, char *errbuf, size_t e
 	int fd = -1, one = 1, rc;
 
 	if (split_host_port(addr, buf, sizeof(buf), &host, &port) < 0) {
-		snprintf(errbuf, errlen, "listen address is neither a path nor host:port: %s", addr);
+		snprintf(errbuf, errlen, "listen address is neither a path nor host:port: %s",
+		         addr);
 		return -1;
 	}
 	rc = getaddrinfo(host, port, &hints, &ai);

@@ -16,11 +16,12 @@ const char *log_level_name(enum log_level lvl);
 void log_set_level(enum log_level lvl);
 /* Level and target (stderr or syslog) of cfg; may be called again on reload. */
 void log_configure(const struct config *cfg);
-/* The request id printed with each line until cleared with NULL (borrowed; must outlive its use). */
+/* The request id printed with each line until cleared with NULL (borrowed; must outlive its use).
+ */
 void log_set_request(const char *request_id);
 
 void log_at(enum log_level lvl, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 #define log_error(...) log_at(LOG_LVL_ERROR, __FILE__, __LINE__, __VA_ARGS__)
 #define log_warn(...) log_at(LOG_LVL_WARN, __FILE__, __LINE__, __VA_ARGS__)

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "keyring.h"
 #include "listen.h"
 #include "log.h"
-#include "keyring.h"
 #include "metrics.h"
 #include "pool.h"
 #include "routes.h"
@@ -24,9 +24,10 @@
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: customers-fcgi [-c FILE] [--check-config] [--version]\n"
-	            "  -c, --config FILE   configuration (default: $CUSTOMERS_CONF or %s)\n"
-	            "      --check-config  validate the configuration and exit\n",
+	fprintf(to,
+	        "usage: customers-fcgi [-c FILE] [--check-config] [--version]\n"
+	        "  -c, --config FILE   configuration (default: $CUSTOMERS_CONF or %s)\n"
+	        "      --check-config  validate the configuration and exit\n",
 	        DEFAULT_CONFIG);
 }
 
@@ -44,7 +45,8 @@ static int open_socket(const struct config *cfg)
 
 	if (cfg->listen[0] == '\0') {
 		if (!listen_inherited()) {
-			log_error("no listen address configured and stdin is not a listening socket");
+			log_error(
+			        "no listen address configured and stdin is not a listening socket");
 			return -1;
 		}
 		return 0;
@@ -57,10 +59,11 @@ static int open_socket(const struct config *cfg)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"check-config", no_argument, NULL, 'k'},
-		{"version", no_argument, NULL, 'V'},      {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"check-config", no_argument, NULL, 'k'},
+	                                     {"version", no_argument, NULL, 'V'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	static struct config cfg;
 	const char *path = default_config();
 	char err[512];

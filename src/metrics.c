@@ -41,7 +41,8 @@ static size_t table_n;
 
 int metrics_init(const struct route *named, size_t n)
 {
-	void *p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p =
+	        mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -1;
@@ -150,9 +151,10 @@ static void render_requests(struct out *o)
 			if (!n)
 				continue;
 			snprintf(status, sizeof(status), "%d", s < NTRACKED ? tracked[s] : 0);
-			emit(o, "customers_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %lu\n",
-			     route_name(r), route_method(r),
-			     s < NTRACKED ? status : "other", n);
+			emit(o,
+			     "customers_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} "
+			     "%lu\n",
+			     route_name(r), route_method(r), s < NTRACKED ? status : "other", n);
 		}
 	}
 }
@@ -165,10 +167,14 @@ static void render_histogram(struct out *o, int r)
 	for (size_t b = 0; b <= NBOUNDS; b++) {
 		cum += get(&shm->buckets[r][b]);
 		if (b < NBOUNDS)
-			emit(o, "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
+			emit(o,
+			     "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+			     "le=\"%g\"} %lu\n",
 			     name, method, bounds[b], cum);
 		else
-			emit(o, "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
+			emit(o,
+			     "customers_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+			     "le=\"+Inf\"} %lu\n",
 			     name, method, cum);
 	}
 	emit(o, "customers_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", name,
@@ -179,17 +185,23 @@ static void render_histogram(struct out *o, int r)
 
 static void render_gauges(struct out *o)
 {
-	emit(o, "# HELP customers_db_errors_total Failed database statements and connection attempts.\n"
-	        "# TYPE customers_db_errors_total counter\ncustomers_db_errors_total %lu\n",
+	emit(o,
+	     "# HELP customers_db_errors_total Failed database statements and connection "
+	     "attempts.\n"
+	     "# TYPE customers_db_errors_total counter\ncustomers_db_errors_total %lu\n",
 	     get(&shm->db_errors));
-	emit(o, "# HELP customers_db_reconnects_total Database connections remade after a loss.\n"
-	        "# TYPE customers_db_reconnects_total counter\ncustomers_db_reconnects_total %lu\n",
+	emit(o,
+	     "# HELP customers_db_reconnects_total Database connections remade after a loss.\n"
+	     "# TYPE customers_db_reconnects_total counter\ncustomers_db_reconnects_total %lu\n",
 	     get(&shm->db_reconnects));
-	emit(o, "# HELP customers_worker_restarts_total Workers that died and were replaced.\n"
-	        "# TYPE customers_worker_restarts_total counter\ncustomers_worker_restarts_total %lu\n",
+	emit(o,
+	     "# HELP customers_worker_restarts_total Workers that died and were replaced.\n"
+	     "# TYPE customers_worker_restarts_total counter\ncustomers_worker_restarts_total "
+	     "%lu\n",
 	     get(&shm->worker_restarts));
-	emit(o, "# HELP customers_pool_workers Configured worker processes.\n"
-	        "# TYPE customers_pool_workers gauge\ncustomers_pool_workers %u\n",
+	emit(o,
+	     "# HELP customers_pool_workers Configured worker processes.\n"
+	     "# TYPE customers_pool_workers gauge\ncustomers_pool_workers %u\n",
 	     atomic_load_explicit(&shm->pool_size, memory_order_relaxed));
 }
 

@@ -12,16 +12,16 @@
 #include "model.h"
 
 static const char *const entity_type_names[] = {
-    [ENTITY_NATURAL_PERSON] = "NATURAL_PERSON",
-    [ENTITY_LEGAL_ENTITY] = "LEGAL_ENTITY",
-    [ENTITY_JOINT_PERSON] = "JOINT_PERSON",
+        [ENTITY_NATURAL_PERSON] = "NATURAL_PERSON",
+        [ENTITY_LEGAL_ENTITY] = "LEGAL_ENTITY",
+        [ENTITY_JOINT_PERSON] = "JOINT_PERSON",
 };
 
 static const char *const customer_status_names[] = {
-    [STATUS_CREATED] = "CREATED",
-    [STATUS_ACTIVE] = "ACTIVE",
-    [STATUS_OFFBOARDING] = "OFFBOARDING",
-    [STATUS_OFFBOARDED] = "OFFBOARDED",
+        [STATUS_CREATED] = "CREATED",
+        [STATUS_ACTIVE] = "ACTIVE",
+        [STATUS_OFFBOARDING] = "OFFBOARDING",
+        [STATUS_OFFBOARDED] = "OFFBOARDED",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -31,10 +31,10 @@
 #define YOUNG_MS 1000
 
 struct slot {
-	pid_t pid;         /* 0: empty */
-	int64_t started;   /* ms */
+	pid_t pid;          /* 0: empty */
+	int64_t started;    /* ms */
 	int64_t not_before; /* ms: earliest restart */
-	unsigned backoff;  /* ms */
+	unsigned backoff;   /* ms */
 };
 
 struct pool {

@@ -135,7 +135,6 @@ static void parse_type(struct qparse *q, const char *field, char *value, size_t 
 	q->f->has_type = 1;
 }
 
-
 static void parse_label(struct qparse *q, const char *field, char *value, size_t len)
 {
 	struct label_set *set = &q->f->labels;
@@ -159,12 +158,12 @@ static void parse_label(struct qparse *q, const char *field, char *value, size_t
 }
 
 static const struct qparam params[] = {
-    {"limit", 0, parse_limit},           /* 1..100, default 20 */
-    {"cursor", 0, parse_cursor},         /* opaque; MAC checked by the handler */
-    {"entityId", 0, parse_entity},       /* uuid */
-    {"customerStatus", 0, parse_status}, /* enum customer_status */
-    {"customerType", 0, parse_type},     /* enum entity_type */
-    {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
+        {"limit", 0, parse_limit},           /* 1..100, default 20 */
+        {"cursor", 0, parse_cursor},         /* opaque; MAC checked by the handler */
+        {"entityId", 0, parse_entity},       /* uuid */
+        {"customerStatus", 0, parse_status}, /* enum customer_status */
+        {"customerType", 0, parse_type},     /* enum entity_type */
+        {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))

@@ -106,14 +106,16 @@ int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg
 	make_request_id(r);
 	log_set_request(r->request_id);
 	if (copy_uri(r) < 0) {
-		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE", "Request path or query string is too long");
+		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE",
+		            "Request path or query string is too long");
 		return -1;
 	}
 	switch (path_split(r->path, &r->segments)) {
 	case PATH_OK:
 		break;
 	case PATH_BAD_ENCODING:
-		api_err_set(&r->err, 400, "INVALID_ENCODING", "Request path is not validly percent-encoded");
+		api_err_set(&r->err, 400, "INVALID_ENCODING",
+		            "Request path is not validly percent-encoded");
 		return -1;
 	case PATH_TOO_DEEP:
 		api_err_set(&r->err, 404, "NOT_FOUND", "No such resource");
@@ -165,7 +167,8 @@ int request_read_body(struct request *r, const char *type)
 	int n;
 
 	if (!content_type_is(request_param(r, "CONTENT_TYPE"), type)) {
-		api_err_set(&r->err, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be %s", type);
+		api_err_set(&r->err, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be %s",
+		            type);
 		return -1;
 	}
 	if (declared_length(r, &declared) < 0) {
@@ -199,8 +202,9 @@ int request_read_json(struct request *r)
 		return -1;
 	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!r->json) {
-		api_err_set(&r->err, 400, "MALFORMED_JSON", "Request body is not valid JSON: %s (line %d, column %d)",
-		            jerr.text, jerr.line, jerr.column);
+		api_err_set(&r->err, 400, "MALFORMED_JSON",
+		            "Request body is not valid JSON: %s (line %d, column %d)", jerr.text,
+		            jerr.line, jerr.column);
 		return -1;
 	}
 	return 0;

@@ -47,13 +47,14 @@ struct request {
 	char client_id[CLIENT_ID_MAX + 1];
 	unsigned scopes;
 	unsigned route_scope;   /* the scope bit the route needs, 0 for none */
-	int client_unconfirmed; /* partner and scopes as this worker last read them (client_auth.h) */
+	int client_unconfirmed; /* partner and scopes as this worker last read them (client_auth.h)
+	                         */
 
 	int route;                     /* index in routes[] (routes.h), -1 for none; for metrics */
 	char allow[REQUEST_ALLOW_MAX]; /* methods of the matched path, for 405 */
-	const char *need_scope; /* static: scope the route needs, for 403 */
-	int status;             /* status of the answer sent, for metrics and logs */
-	unsigned retry_after;   /* seconds for Retry-After on a 429 */
+	const char *need_scope;        /* static: scope the route needs, for 403 */
+	int status;                    /* status of the answer sent, for metrics and logs */
+	unsigned retry_after;          /* seconds for Retry-After on a 429 */
 	struct api_err err;
 };
 

@@ -19,20 +19,20 @@ struct status_info {
 };
 
 static const struct status_info statuses[] = {
-	{200, "OK", "OK"},
-	{202, "Accepted", "ACCEPTED"},
-	{400, "Bad Request", "BAD_REQUEST"},
-	{401, "Unauthorized", "UNAUTHORIZED"},
-	{403, "Forbidden", "FORBIDDEN"},
-	{404, "Not Found", "NOT_FOUND"},
-	{405, "Method Not Allowed", "METHOD_NOT_ALLOWED"},
-	{409, "Conflict", "CONFLICT"},
-	{412, "Precondition Failed", "PRECONDITION_FAILED"},
-	{413, "Payload Too Large", "PAYLOAD_TOO_LARGE"},
-	{415, "Unsupported Media Type", "UNSUPPORTED_MEDIA_TYPE"},
-	{429, "Too Many Requests", "TOO_MANY_REQUESTS"},
-	{500, "Internal Server Error", "INTERNAL_ERROR"},
-	{503, "Service Unavailable", "SERVICE_UNAVAILABLE"},
+        {200, "OK", "OK"},
+        {202, "Accepted", "ACCEPTED"},
+        {400, "Bad Request", "BAD_REQUEST"},
+        {401, "Unauthorized", "UNAUTHORIZED"},
+        {403, "Forbidden", "FORBIDDEN"},
+        {404, "Not Found", "NOT_FOUND"},
+        {405, "Method Not Allowed", "METHOD_NOT_ALLOWED"},
+        {409, "Conflict", "CONFLICT"},
+        {412, "Precondition Failed", "PRECONDITION_FAILED"},
+        {413, "Payload Too Large", "PAYLOAD_TOO_LARGE"},
+        {415, "Unsupported Media Type", "UNSUPPORTED_MEDIA_TYPE"},
+        {429, "Too Many Requests", "TOO_MANY_REQUESTS"},
+        {500, "Internal Server Error", "INTERNAL_ERROR"},
+        {503, "Service Unavailable", "SERVICE_UNAVAILABLE"},
 };
 
 static const struct status_info *status_find(int status)
@@ -63,8 +63,7 @@ static void put(struct request *r, const char *s)
 	response_write(r, s, strlen(s));
 }
 
-static void write_head(struct request *r, int status, const char *ctype,
-                       const char *const *headers)
+static void write_head(struct request *r, int status, const char *ctype, const char *const *headers)
 {
 	char line[128];
 
@@ -145,7 +144,8 @@ static json_t *error_details(const struct api_err *err)
 
 		for (j = 0; j < json_array_size(list); j++) {
 			entry = json_array_get(list, j);
-			if (strcmp(json_string_value(json_object_get(entry, "field")), d->field) == 0)
+			if (strcmp(json_string_value(json_object_get(entry, "field")), d->field) ==
+			    0)
 				break;
 		}
 		if (j == json_array_size(list)) {
@@ -162,10 +162,10 @@ static json_t *error_details(const struct api_err *err)
 		char n[24];
 
 		snprintf(n, sizeof(n), "%zu", err->dropped);
-		json_array_append_new(list, json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "field", "body",
-		                                       "errors", "code", "TOO_MANY_ERRORS",
-		                                       "parameter", n, "message",
-		                                       "more problems than listed"));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "field", "body",
+		                                "errors", "code", "TOO_MANY_ERRORS", "parameter", n,
+		                                "message", "more problems than listed"));
 	}
 	return list;
 }
@@ -182,8 +182,9 @@ static const char *status_header(const struct request *r, char *buf, size_t cap)
 			return "WWW-Authenticate: Basic realm=\"customers\"";
 		return "WWW-Authenticate: Bearer realm=\"customers\", error=\"invalid_token\"";
 	case 403:
-		snprintf(buf, cap, "WWW-Authenticate: Bearer realm=\"customers\", "
-		                   "error=\"insufficient_scope\", scope=\"%s\"",
+		snprintf(buf, cap,
+		         "WWW-Authenticate: Bearer realm=\"customers\", "
+		         "error=\"insufficient_scope\", scope=\"%s\"",
 		         r->need_scope ? r->need_scope : "customers:read");
 		return buf;
 	case 405:
@@ -208,8 +209,9 @@ void response_error(struct request *r, const json_t *extra)
 	const char *hdrs[2] = {status_header(r, hbuf, sizeof(hbuf)), NULL};
 	json_t *body;
 
-	body = json_pack("{s:s, s:s, s:s}", "message", err->message[0] ? err->message : response_reason(status),
-	                 "responseType", response_type(status), "requestId", r->request_id);
+	body = json_pack("{s:s, s:s, s:s}", "message",
+	                 err->message[0] ? err->message : response_reason(status), "responseType",
+	                 response_type(status), "requestId", r->request_id);
 	if (err->code)
 		json_object_set_new(body, "errorCode", json_string(err->code));
 	if (err->ndetails)

@@ -13,8 +13,8 @@
 #include "routes.h"
 
 struct route_match {
-	const struct route *route; /* borrowed from the table; NULL: 404 or 405 */
-	const char *arg;           /* the path parameter (borrowed from the path), or NULL */
+	const struct route *route;     /* borrowed from the table; NULL: 404 or 405 */
+	const char *arg;               /* the path parameter (borrowed from the path), or NULL */
 	char allow[REQUEST_ALLOW_MAX]; /* for 405: "GET, POST" */
 };
 

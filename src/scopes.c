@@ -87,7 +87,8 @@ unsigned scopes_external(const char *s, const char *prefix)
 	for (s += strspn(s, " "); *s; s += strspn(s, " ")) {
 		size_t n = strcspn(s, " ");
 
-		if (n >= plen && !memcmp(s, prefix, plen) && scope_lookup(s + plen, n - plen, &bit) == 0)
+		if (n >= plen && !memcmp(s, prefix, plen) &&
+		    scope_lookup(s + plen, n - plen, &bit) == 0)
 			bits |= bit;
 		s += n;
 	}

@@ -206,12 +206,14 @@ static int external_check(const struct config *cfg, const json_t *claims, json_i
 		return -1;
 	if (!cid)
 		cid = json_object_get(claims, "azp"); /* Keycloak names the client there */
-	local = json_is_string(cid) ? keyring_local_client(keyring_current(), json_string_value(cid))
-	                            : NULL;
+	local = json_is_string(cid)
+	                ? keyring_local_client(keyring_current(), json_string_value(cid))
+	                : NULL;
 	if (!local || !client_id_valid(local) || (scope && !json_is_string(scope)))
 		return -1;
 	snprintf(out->client_id, sizeof(out->client_id), "%s", local);
-	out->scopes = scope ? scopes_external(json_string_value(scope), cfg->external_scope_prefix) : 0;
+	out->scopes =
+	        scope ? scopes_external(json_string_value(scope), cfg->external_scope_prefix) : 0;
 	out->exp = (int64_t)exp;
 	return 0;
 }

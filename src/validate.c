@@ -303,9 +303,9 @@ static int expect_type(struct vctx *c, const json_t *j, json_type t, const char 
 	static const struct {
 		const char *word, *message;
 	} names[] = {
-	    [JSON_OBJECT] = {"object", "must be an object"},
-	    [JSON_ARRAY] = {"array", "must be an array"},
-	    [JSON_STRING] = {"string", "must be a string"},
+	        [JSON_OBJECT] = {"object", "must be an object"},
+	        [JSON_ARRAY] = {"array", "must be an array"},
+	        [JSON_STRING] = {"string", "must be a string"},
 	};
 
 	if (j && json_typeof(j) == t)

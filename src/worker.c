@@ -149,7 +149,8 @@ static int worker_init(struct worker *w, const struct config *cfg, int listen_fd
 	}
 	w->body = malloc(cfg->max_body + 1);
 	w->db = db_new(cfg);
-	if (!w->body || !w->db || FCGX_Init() != 0 || FCGX_InitRequest(&w->fcgi, listen_fd, 0) != 0) {
+	if (!w->body || !w->db || FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&w->fcgi, listen_fd, 0) != 0) {
 		log_error("worker init failed");
 		return -1;
 	}

@@ -26,22 +26,22 @@ static void tap_result(int pass, const char *file, int line, const char *name)
 
 #define ok(cond, name) tap_result(!!(cond), __FILE__, __LINE__, (name))
 
-#define is_int(got, want, name)                                                          \
-	do {                                                                             \
-		long long g_ = (long long)(got), w_ = (long long)(want);                 \
-		tap_result(g_ == w_, __FILE__, __LINE__, (name));                        \
-		if (g_ != w_)                                                            \
-			printf("#   expected %lld, got %lld\n", w_, g_);                     \
+#define is_int(got, want, name)                                                                    \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		tap_result(g_ == w_, __FILE__, __LINE__, (name));                                  \
+		if (g_ != w_)                                                                      \
+			printf("#   expected %lld, got %lld\n", w_, g_);                           \
 	} while (0)
 
-#define is_str(got, want, name)                                                          \
-	do {                                                                             \
-		const char *g_ = (got), *w_ = (want);                                    \
-		int same_ = (g_ && w_) ? strcmp(g_, w_) == 0 : g_ == w_;                 \
-		tap_result(same_, __FILE__, __LINE__, (name));                           \
-		if (!same_)                                                              \
-			printf("#   expected \"%s\", got \"%s\"\n", w_ ? w_ : "(null)",       \
-			       g_ ? g_ : "(null)");                                          \
+#define is_str(got, want, name)                                                                    \
+	do {                                                                                       \
+		const char *g_ = (got), *w_ = (want);                                              \
+		int same_ = (g_ && w_) ? strcmp(g_, w_) == 0 : g_ == w_;                           \
+		tap_result(same_, __FILE__, __LINE__, (name));                                     \
+		if (!same_)                                                                        \
+			printf("#   expected \"%s\", got \"%s\"\n", w_ ? w_ : "(null)",            \
+			       g_ ? g_ : "(null)");                                                \
 	} while (0)
 
 static inline int done_testing(void)

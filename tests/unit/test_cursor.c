@@ -200,14 +200,14 @@ static void test_version(void)
 static void test_garbage(void)
 {
 	static const char *const garbage[] = {
-	    "",
-	    "x",
-	    "not a cursor",
-	    "============================================",
-	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-	    "____________________________________________",
-	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
-	    "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	        "",
+	        "x",
+	        "not a cursor",
+	        "============================================",
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	        "____________________________________________",
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+	        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 	};
 	unsigned char fh[32] = {0};
 	int accepted = 0;

@@ -126,13 +126,13 @@ static void test_max_ref_accounts(void)
 	row.nref = REF_ACCOUNTS_MAX;
 	for (i = 0; i < REF_ACCOUNTS_MAX; i++)
 		row.ref[i] =
-		    (struct ref_account){"DE89370400440532013000", NULL, NULL, owners[i], 0};
+		        (struct ref_account){"DE89370400440532013000", NULL, NULL, owners[i], 0};
 	j = customer_json(&row);
 	arr = json_object_get(j, "refAccounts");
 	is_int(json_array_size(arr), REF_ACCOUNTS_MAX, "ten ref accounts");
 	for (i = 0; i < json_array_size(arr); i++) {
 		const char *o =
-		    json_string_value(json_object_get(json_array_get(arr, i), "ownerName"));
+		        json_string_value(json_object_get(json_array_get(arr, i), "ownerName"));
 
 		in_order = in_order && o && strcmp(o, owners[i]) == 0;
 	}
@@ -147,20 +147,20 @@ static void test_rfc3339(void)
 		int64_t ms;
 		const char *want;
 	} c[] = {
-	    {__LINE__, 0, "1970-01-01T00:00:00.000Z"},
-	    {__LINE__, 999, "1970-01-01T00:00:00.999Z"},
-	    {__LINE__, 1000, "1970-01-01T00:00:01.000Z"},
-	    {__LINE__, -1, "1969-12-31T23:59:59.999Z"},
-	    {__LINE__, -1000, "1969-12-31T23:59:59.000Z"},
-	    {__LINE__, -1001, "1969-12-31T23:59:58.999Z"},
-	    {__LINE__, T2026, "2026-11-26T18:48:39.123Z"},
-	    {__LINE__, INT64_C(1767225599999), "2025-12-31T23:59:59.999Z"},
-	    {__LINE__, INT64_C(1767225600000), "2026-01-01T00:00:00.000Z"},
-	    {__LINE__, INT64_C(1709164800000), "2024-02-29T00:00:00.000Z"},
-	    {__LINE__, INT64_C(253402300799999), "9999-12-31T23:59:59.999Z"},
-	    {__LINE__, INT64_MAX, "9999-12-31T23:59:59.999Z"},
-	    {__LINE__, INT64_C(-62167219200000), "0000-01-01T00:00:00.000Z"},
-	    {__LINE__, INT64_MIN, "0000-01-01T00:00:00.000Z"},
+	        {__LINE__, 0, "1970-01-01T00:00:00.000Z"},
+	        {__LINE__, 999, "1970-01-01T00:00:00.999Z"},
+	        {__LINE__, 1000, "1970-01-01T00:00:01.000Z"},
+	        {__LINE__, -1, "1969-12-31T23:59:59.999Z"},
+	        {__LINE__, -1000, "1969-12-31T23:59:59.000Z"},
+	        {__LINE__, -1001, "1969-12-31T23:59:58.999Z"},
+	        {__LINE__, T2026, "2026-11-26T18:48:39.123Z"},
+	        {__LINE__, INT64_C(1767225599999), "2025-12-31T23:59:59.999Z"},
+	        {__LINE__, INT64_C(1767225600000), "2026-01-01T00:00:00.000Z"},
+	        {__LINE__, INT64_C(1709164800000), "2024-02-29T00:00:00.000Z"},
+	        {__LINE__, INT64_C(253402300799999), "9999-12-31T23:59:59.999Z"},
+	        {__LINE__, INT64_MAX, "9999-12-31T23:59:59.999Z"},
+	        {__LINE__, INT64_C(-62167219200000), "0000-01-01T00:00:00.000Z"},
+	        {__LINE__, INT64_MIN, "0000-01-01T00:00:00.000Z"},
 	};
 	char out[25], name[64];
 	size_t i;

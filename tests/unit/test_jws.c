@@ -70,7 +70,7 @@ static void test_jws(void)
 	ok(verify_text(es, &rsa1) == NULL,
 	   "ES256 token with an RSA key fails (alg bound to the key)");
 	ok(jws_parse(es, &jws) == 0 && jws.alg == JWS_ES256 && !strcmp(jws.kid, "ec1") &&
-	       !strcmp(jws.typ, "JWT") && jws.extra == 0,
+	           !strcmp(jws.typ, "JWT") && jws.extra == 0,
 	   "parse alg, kid and typ");
 	es[strlen(es) - 2] ^= 1;
 	ok(verify_text(es, &ec1) == NULL, "a changed signature fails");
@@ -78,20 +78,19 @@ static void test_jws(void)
 	ok(verify_text(rs, &rsa1) == NULL, "a changed payload fails");
 	ok(jws_parse(unsigned_token("{\"alg\":\"RS256\",\"crit\":[\"x\"]}"), &jws) < 0,
 	   "crit in the header is refused");
-	ok(jws_parse(unsigned_token("[1]"), &jws) < 0,
-	   "a header that is not an object");
+	ok(jws_parse(unsigned_token("[1]"), &jws) < 0, "a header that is not an object");
 	free(rs);
 	free(es);
 	json_decref(claims);
 }
 
 /* RFC 7515 appendix A.1: the HS256 example, a known answer. */
-static const char rfc7515_a1[] =
-	"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
-	".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
-	".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+static const char rfc7515_a1[] = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+                                 ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFt"
+                                 "cGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+                                 ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 static const char rfc7515_a1_k[] =
-	"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
 
 static void test_hs256(void)
 {
@@ -130,24 +129,26 @@ static void test_hs256(void)
  * needs no libjwt.
  */
 static const char libjwt_jwks[] =
-	"{\"keys\":[{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"q3umNXZBlECMXGeTnIDWMDu4JlqVyLwU4DwDaekyrf"
-	"3vxK-8YXr3Eb9gdEMVPXeWgGIe8hmySBZt4ovSxc-rxVNhVZ_gVIAHfglwxfZiS4d98oZM_YJ5m3dXcO"
-	"fgKSJ-wcZZVRqOkygC0-WrGs02L_delVeI8tzTETbvQc8UOgbu6b1ojzyvWTUuGsVat3SZyl6lHNA-8C"
-	"ujS5M2si3qYIWkSXNPGJqaMYf80t1IKF0s44XmaSLmVrC1LvrdxKg50AR7Q0LZ4-szvMiJThqZE3aBtu"
-	"J-jSXb5wmRFAXWOdw6ZmDoMc_phzuiIcUfDO7wejMC1m13o0pWbGk9WIfeaQ\",\"use\":\"sig\",\"alg\":"
-	"\"RS256\",\"kid\":\"libjwt-rsa\"},{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"-VE9ZlQ675OWeIGmPDocd"
-	"JSKkaqKk-bqBtwyAz3hcM0\",\"y\":\"a1XHIME43o4zb75HkDLoEdUxJTZD_ApWM6asUB459m4\",\"use\":"
-	"\"sig\",\"alg\":\"ES256\",\"kid\":\"libjwt-ec\"}]}";
+        "{\"keys\":[{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":"
+        "\"q3umNXZBlECMXGeTnIDWMDu4JlqVyLwU4DwDaekyrf"
+        "3vxK-8YXr3Eb9gdEMVPXeWgGIe8hmySBZt4ovSxc-rxVNhVZ_gVIAHfglwxfZiS4d98oZM_YJ5m3dXcO"
+        "fgKSJ-wcZZVRqOkygC0-WrGs02L_delVeI8tzTETbvQc8UOgbu6b1ojzyvWTUuGsVat3SZyl6lHNA-8C"
+        "ujS5M2si3qYIWkSXNPGJqaMYf80t1IKF0s44XmaSLmVrC1LvrdxKg50AR7Q0LZ4-szvMiJThqZE3aBtu"
+        "J-jSXb5wmRFAXWOdw6ZmDoMc_phzuiIcUfDO7wejMC1m13o0pWbGk9WIfeaQ\",\"use\":\"sig\",\"alg\":"
+        "\"RS256\",\"kid\":\"libjwt-rsa\"},{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"-"
+        "VE9ZlQ675OWeIGmPDocd"
+        "JSKkaqKk-bqBtwyAz3hcM0\",\"y\":\"a1XHIME43o4zb75HkDLoEdUxJTZD_ApWM6asUB459m4\",\"use\":"
+        "\"sig\",\"alg\":\"ES256\",\"kid\":\"libjwt-ec\"}]}";
 static const char *const libjwt_tokens[] = {
-	"eyJhbGciOiJSUzI1NiIsImtpZCI6ImxpYmp3dC1yc2EiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ5In0.R"
-	"uh8KEVrJfw1oLyBLfVAly09xmAR77V_cohunRI8xTXoYeppNANiD90e83rcbjRMqfB1pDglMR8mXtUCt"
-	"Yy8PAhXKyy7fA1Bgw3cjaZcaUklRzsU6jvIu-RWIWHDZ92VMVCUcgc40cs6yQyx1gs3QrkjqeNIU7-zr"
-	"BiHp5UiaXEqncv_EhZI9y_lQ8M7xWuBJo3o41d4_N6Np3XCoO1BrLjIruVeIAaWwrk1m6XUFujBaIvT4"
-	"U00OYhiGYyCYGxTgaEjMM4430KGGXgJKVStKmgzNi3bn-vI_7o3t3gsPZxMVFo8XHm0xjDRgYv1sMINJ"
-	"lB2W-nqgPe3xP0JICeHuQ",
-	"eyJhbGciOiJFUzI1NiIsImtpZCI6ImxpYmp3dC1lYyIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ5In0.GwF"
-	"dg9UQX4LP0rmShg5jNyOexXqxI1WwxmtbAq2Fzp0GOaGj2U0PmvusYl1r1ehchhO0p_doKnIqp4qMRux"
-	"CQg",
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6ImxpYmp3dC1yc2EiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ5In0.R"
+        "uh8KEVrJfw1oLyBLfVAly09xmAR77V_cohunRI8xTXoYeppNANiD90e83rcbjRMqfB1pDglMR8mXtUCt"
+        "Yy8PAhXKyy7fA1Bgw3cjaZcaUklRzsU6jvIu-RWIWHDZ92VMVCUcgc40cs6yQyx1gs3QrkjqeNIU7-zr"
+        "BiHp5UiaXEqncv_EhZI9y_lQ8M7xWuBJo3o41d4_N6Np3XCoO1BrLjIruVeIAaWwrk1m6XUFujBaIvT4"
+        "U00OYhiGYyCYGxTgaEjMM4430KGGXgJKVStKmgzNi3bn-vI_7o3t3gsPZxMVFo8XHm0xjDRgYv1sMINJ"
+        "lB2W-nqgPe3xP0JICeHuQ",
+        "eyJhbGciOiJFUzI1NiIsImtpZCI6ImxpYmp3dC1lYyIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ5In0.GwF"
+        "dg9UQX4LP0rmShg5jNyOexXqxI1WwxmtbAq2Fzp0GOaGj2U0PmvusYl1r1ehchhO0p_doKnIqp4qMRux"
+        "CQg",
 };
 
 static void test_libjwt_interop(void)

@@ -1,9 +1,9 @@
 /*
  * test_keyring: JWK sets, public JWKs and thumbprints, our RS256/ES256
- * issuer and the external issuer's tokens through the keyring.  Keys are made here with OpenSSL and written
- * to a private temporary directory; tokens from outside are cross-checked
- * against tokens libjwt signed (pinned), and the forgeries (alg none, HS256 keyed
- * with the RSA public key, unknown kid) are built by hand.
+ * issuer and the external issuer's tokens through the keyring.  Keys are made here with OpenSSL and
+ * written to a private temporary directory; tokens from outside are cross-checked against tokens
+ * libjwt signed (pinned), and the forgeries (alg none, HS256 keyed with the RSA public key, unknown
+ * kid) are built by hand.
  */
 #include <jansson.h>
 #include <openssl/evp.h>

@@ -47,7 +47,8 @@ static void test_prefix(void)
 {
 	snprintf(cfg.prefix, sizeof(cfg.prefix), "/api");
 	ok(init((const char *[]){"REQUEST_URI=/api/healthz", NULL}, NULL) == 0, "under the prefix");
-	ok(r.segments.n == 1 && strcmp(r.segments.seg[0], "healthz") == 0, "the prefix is stripped");
+	ok(r.segments.n == 1 && strcmp(r.segments.seg[0], "healthz") == 0,
+	   "the prefix is stripped");
 	ok(init((const char *[]){"REQUEST_URI=/healthz", NULL}, NULL) < 0, "outside the prefix");
 	is_int(r.err.status, 404, "is 404");
 	cfg.prefix[0] = '\0';
@@ -62,7 +63,8 @@ static void test_limits(void)
 	   "a path past REQUEST_PATH_MAX is 400");
 	is_str(r.err.code, "REQUEST_TOO_LARGE", "REQUEST_TOO_LARGE");
 	ok(init((const char *[]){"REQUEST_URI=/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", NULL},
-	        NULL) < 0 && r.err.status == 404,
+	        NULL) < 0 &&
+	           r.err.status == 404,
 	   "a path too deep for any route is 404");
 }
 
@@ -77,7 +79,8 @@ static void test_request_id(void)
 
 static void test_body(void)
 {
-	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json; charset=utf-8", NULL},
+	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json; charset=utf-8",
+	                      NULL},
 	     "{\"a\": 1}");
 	ok(request_read_json(&r) == 0 && json_is_object(r.json), "a JSON body");
 	request_release(&r);
@@ -86,15 +89,15 @@ static void test_body(void)
 	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json", NULL}, "{\"a\":");
 	ok(request_read_json(&r) < 0 && r.err.status == 400, "broken JSON is 400");
 	is_str(r.err.code, "MALFORMED_JSON", "MALFORMED_JSON");
-	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json",
-	                      "CONTENT_LENGTH=65", NULL},
+	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json", "CONTENT_LENGTH=65",
+	                      NULL},
 	     "{}");
 	ok(request_read_json(&r) < 0 && r.err.status == 413, "a declared length past the cap");
 	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json", NULL},
 	     "[1111111111111111111111111111111111111111111111111111111111111111]");
 	ok(request_read_json(&r) < 0 && r.err.status == 413, "an undeclared body past the cap");
-	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json",
-	                      "CONTENT_LENGTH=x", NULL},
+	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json", "CONTENT_LENGTH=x",
+	                      NULL},
 	     "{}");
 	ok(request_read_json(&r) < 0 && r.err.status == 400, "a Content-Length not a number");
 }

@@ -48,12 +48,14 @@ static void test_envelope(void)
 	ok(has_header("Content-Type: application/json\r\n"), "JSON");
 	ok(has_header("X-Request-ID: rid-1\r\n"), "the request id header");
 	j = written_json();
-	is_str(json_string_value(json_object_get(j, "responseType")), "BAD_REQUEST", "responseType");
+	is_str(json_string_value(json_object_get(j, "responseType")), "BAD_REQUEST",
+	       "responseType");
 	is_str(json_string_value(json_object_get(j, "requestId")), "rid-1", "requestId");
-	is_str(json_string_value(json_object_get(j, "errorCode")), "VALIDATION_FAILED", "errorCode");
+	is_str(json_string_value(json_object_get(j, "errorCode")), "VALIDATION_FAILED",
+	       "errorCode");
 	is_int(json_array_size(json_object_get(j, "errorDetails")), 2, "one entry per field");
-	is_int(json_array_size(json_object_get(json_array_get(json_object_get(j, "errorDetails"), 0),
-	                                       "errors")),
+	is_int(json_array_size(json_object_get(
+	               json_array_get(json_object_get(j, "errorDetails"), 0), "errors")),
 	       2, "two errors of labels[0] grouped");
 	json_decref(j);
 	is_int(r.status, 400, "the status is kept for metrics");

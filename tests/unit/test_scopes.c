@@ -55,7 +55,8 @@ static void test_scopes(void)
 
 static void test_scopes_external(void)
 {
-	is_int(scopes_external("openid customers:read", ""), SCOPE_READ, "external: ours among others");
+	is_int(scopes_external("openid customers:read", ""), SCOPE_READ,
+	       "external: ours among others");
 	is_int(scopes_external("p/customers:write p/customers:read customers:read", "p/"),
 	       SCOPE_READ | SCOPE_WRITE, "external: prefix cut, unprefixed word ignored");
 	is_int(scopes_external("  ", "p/"), 0, "external: none");

@@ -269,11 +269,11 @@ static void test_token_size(void)
  * valid until 2097: tokens issued before the change keep verifying.
  */
 static const char libjwt_hs256[] =
-	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjbGllbnRfaWQiOiJjbF9maXhlZCIsImV4cCI6NDA"
-	"zMTYyOTkwOCwiaWF0IjoxNzk2NjI5OTA4LCJpc3MiOiJjdXN0b21lcnMtZmNnaSIsImp0aSI6IjM4YjI"
-	"zMjM0YTRiN2Y1YWI2YWEwZDBjOGU1MDJiODkxIiwibmJmIjoxNzk2NjI5OTA4LCJzY29wZSI6ImN1c3R"
-	"vbWVyczpyZWFkIGN1c3RvbWVyczp3cml0ZSIsInN1YiI6ImNsX2ZpeGVkIn0.ciIIQr4jLYxoCuSVFDU"
-	"M6QTGm9w_u300Guf8AGMD_Cc";
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjbGllbnRfaWQiOiJjbF9maXhlZCIsImV4cCI6NDA"
+        "zMTYyOTkwOCwiaWF0IjoxNzk2NjI5OTA4LCJpc3MiOiJjdXN0b21lcnMtZmNnaSIsImp0aSI6IjM4YjI"
+        "zMjM0YTRiN2Y1YWI2YWEwZDBjOGU1MDJiODkxIiwibmJmIjoxNzk2NjI5OTA4LCJzY29wZSI6ImN1c3R"
+        "vbWVyczpyZWFkIGN1c3RvbWVyczp3cml0ZSIsInN1YiI6ImNsX2ZpeGVkIn0.ciIIQr4jLYxoCuSVFDU"
+        "M6QTGm9w_u300Guf8AGMD_Cc";
 
 static void test_libjwt_token(void)
 {
@@ -306,7 +306,8 @@ static void check_issued_claims(const char *tok, const struct config *cfg)
 	is_int(jws_parse(tok, &jws), 0, "issued token parses");
 	is_int(jws.alg, JWS_HS256, "issued alg");
 	is_str(jws.typ, "JWT", "issued typ");
-	ok(jws.kid[0] == '\0' && jws.extra == 0, "issued header: alg and typ only, as libjwt wrote");
+	ok(jws.kid[0] == '\0' && jws.extra == 0,
+	   "issued header: alg and typ only, as libjwt wrote");
 	c = jws_verify(&jws, &keyring_current()->signing);
 	ok(c != NULL, "issued token decodes");
 	if (!c)
@@ -359,7 +360,8 @@ static void test_issue_invalid(void)
 	is_int(token_issue(&cfg, "cl_a", 0, &tok), -1, "issue: no scope");
 	is_int(token_issue(&cfg, "cl_a", 4, &tok), -1, "issue: unknown scope bit");
 	snprintf(cfg.jwt_alg, sizeof(cfg.jwt_alg), "RS256");
-	is_int(token_issue(&cfg, "cl_a", SCOPE_READ, &tok), -1, "issue: no key of the configured alg");
+	is_int(token_issue(&cfg, "cl_a", SCOPE_READ, &tok), -1,
+	       "issue: no key of the configured alg");
 	cfg.jwt_secret_len = 0;
 	snprintf(cfg.jwt_alg, sizeof(cfg.jwt_alg), "HS256");
 	is_int(keyring_load(&cfg, NULL, 0), -1, "keyring: HS256 without a secret refused");

@@ -13,27 +13,27 @@ static const struct {
 	const char *text;
 	int ok;
 } parse_cases[] = {
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", 1},
-    {__LINE__, "0190A3C4-5E6F-7A8B-9C0D-1E2F3A4B5C6D", 1},
-    {__LINE__, "0190a3C4-5E6f-7A8b-9c0D-1E2f3A4b5C6d", 1},
-    {__LINE__, "00000000-0000-0000-0000-000000000000", 1},
-    {__LINE__, "ffffffff-ffff-ffff-ffff-ffffffffffff", 1},
-    {__LINE__, "", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6", 0},   /* 35 chars */
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d0", 0}, /* 37 chars */
-    {__LINE__, "0190a3c45e6f7a8b9c0d1e2f3a4b5c6d", 0},      /* no dashes */
-    {__LINE__, "0190a3c-45e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},  /* dash one early */
-    {__LINE__, "0190a3c45-e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},  /* dash one late */
-    {__LINE__, "0190a3c4-5e6f7-a8b-9c0d-1e2f3a4b5c6d", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b9-c0d-1e2f3a4b5c6d", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d1-e2f3a4b5c6d", 0},
-    {__LINE__, "0190a3c4_5e6f_7a8b_9c0d_1e2f3a4b5c6d", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6g", 0},
-    {__LINE__, "g190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c-d", 0},
-    {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c d", 0},
-    {__LINE__, "{190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6}", 0},
-    {__LINE__, "------------------------------------", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", 1},
+        {__LINE__, "0190A3C4-5E6F-7A8B-9C0D-1E2F3A4B5C6D", 1},
+        {__LINE__, "0190a3C4-5E6f-7A8b-9c0D-1E2f3A4b5C6d", 1},
+        {__LINE__, "00000000-0000-0000-0000-000000000000", 1},
+        {__LINE__, "ffffffff-ffff-ffff-ffff-ffffffffffff", 1},
+        {__LINE__, "", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6", 0},   /* 35 chars */
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d0", 0}, /* 37 chars */
+        {__LINE__, "0190a3c45e6f7a8b9c0d1e2f3a4b5c6d", 0},      /* no dashes */
+        {__LINE__, "0190a3c-45e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},  /* dash one early */
+        {__LINE__, "0190a3c45-e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},  /* dash one late */
+        {__LINE__, "0190a3c4-5e6f7-a8b-9c0d-1e2f3a4b5c6d", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b9-c0d-1e2f3a4b5c6d", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d1-e2f3a4b5c6d", 0},
+        {__LINE__, "0190a3c4_5e6f_7a8b_9c0d_1e2f3a4b5c6d", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6g", 0},
+        {__LINE__, "g190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c-d", 0},
+        {__LINE__, "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c d", 0},
+        {__LINE__, "{190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6}", 0},
+        {__LINE__, "------------------------------------", 0},
 };
 
 static void test_parse(void)

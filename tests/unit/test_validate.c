@@ -57,24 +57,24 @@ static void test_iban(void)
 		const char *s;
 		int valid;
 	} cases[] = {
-	    {"DE89370400440532013000", 1},
-	    {"GB82WEST12345698765432", 1},
-	    {"NL91ABNA0417164300", 1},
-	    {"FR1420041010050500013M02606", 1},
-	    {"BE68539007547034", 1},                   /* 16: the shortest the pattern allows */
-	    {"MT84MALT011000012345MTLCAST001S", 1},    /* 31 */
-	    {"RU0204452560040702810412345678901", 1},  /* 33: the longest */
-	    {"XK220123456789ABCDEFGHIJKLMNOPQRST", 0}, /* 34, check digits right */
-	    {"NO9386011117947", 0},                    /* 15: real, but under the pattern */
-	    {"DE89370400440532013001", 0},             /* checksum */
-	    {"DE98370400440532013000", 0},             /* check digits swapped */
-	    {"de89370400440532013000", 0},
-	    {"De89370400440532013000", 0},
-	    {"DE89 3704 0044 0532 0130 00", 0},
-	    {"D189370400440532013000", 0},
-	    {"1E89370400440532013000", 0},
-	    {"GB82west12345698765432", 0},
-	    {"", 0},
+	        {"DE89370400440532013000", 1},
+	        {"GB82WEST12345698765432", 1},
+	        {"NL91ABNA0417164300", 1},
+	        {"FR1420041010050500013M02606", 1},
+	        {"BE68539007547034", 1},                   /* 16: the shortest the pattern allows */
+	        {"MT84MALT011000012345MTLCAST001S", 1},    /* 31 */
+	        {"RU0204452560040702810412345678901", 1},  /* 33: the longest */
+	        {"XK220123456789ABCDEFGHIJKLMNOPQRST", 0}, /* 34, check digits right */
+	        {"NO9386011117947", 0},                    /* 15: real, but under the pattern */
+	        {"DE89370400440532013001", 0},             /* checksum */
+	        {"DE98370400440532013000", 0},             /* check digits swapped */
+	        {"de89370400440532013000", 0},
+	        {"De89370400440532013000", 0},
+	        {"DE89 3704 0044 0532 0130 00", 0},
+	        {"D189370400440532013000", 0},
+	        {"1E89370400440532013000", 0},
+	        {"GB82west12345698765432", 0},
+	        {"", 0},
 	};
 	size_t i;
 
@@ -89,10 +89,10 @@ static void test_bic(void)
 		const char *s;
 		int valid;
 	} cases[] = {
-	    {"DEUTDEFF", 1}, {"DEUTDEFF500", 1}, {"NEDSZAJJXXX", 1}, {"AAAABB12", 1},
-	    {"DEUTDEF", 0},  {"DEUTDEFF5", 0},   {"DEUTDEFF50", 0},  {"DEUTDEFF5000", 0},
-	    {"deutdeff", 0}, {"DEU1DEFF", 0},    {"DEUTDEFf", 0},    {"DEUTDEFF50_", 0},
-	    {"", 0},
+	        {"DEUTDEFF", 1}, {"DEUTDEFF500", 1}, {"NEDSZAJJXXX", 1}, {"AAAABB12", 1},
+	        {"DEUTDEF", 0},  {"DEUTDEFF5", 0},   {"DEUTDEFF50", 0},  {"DEUTDEFF5000", 0},
+	        {"deutdeff", 0}, {"DEU1DEFF", 0},    {"DEUTDEFf", 0},    {"DEUTDEFF50_", 0},
+	        {"", 0},
 	};
 	size_t i;
 
@@ -119,44 +119,44 @@ static void test_label_text(void)
 		const char *s;
 		const char *code, *param, *name;
 	} cases[] = {
-	    {"vip", NULL, NULL, "plain"},
-	    {"a b", NULL, NULL, "inner space"},
-	    {"a\xc2\xa0"
-	     "b",
-	     NULL, NULL, "inner U+00A0"},
-	    {"Zürich", NULL, NULL, "non-ASCII"},
-	    {"", "TOO_SHORT", "1", "empty"},
-	    {"a\tb", "INVALID_CHARACTERS", NULL, "tab"},
-	    {"a\nb", "INVALID_CHARACTERS", NULL, "newline"},
-	    {"a\x7f", "INVALID_CHARACTERS", NULL, "DEL"},
-	    {"a\xc2\x85"
-	     "b",
-	     "INVALID_CHARACTERS", NULL, "C1 NEL"},
-	    {"a\xc2\x9f", "INVALID_CHARACTERS", NULL, "C1 U+009F"},
-	    {"a\x1e"
-	     "b",
-	     "INVALID_CHARACTERS", NULL, "record separator"},
-	    {" a", "INVALID_FORMAT", NULL, "leading space"},
-	    {"a ", "INVALID_FORMAT", NULL, "trailing space"},
-	    {"\xc2\xa0"
-	     "a",
-	     "INVALID_FORMAT", NULL, "leading U+00A0"},
-	    {"a\xc2\xa0", "INVALID_FORMAT", NULL, "trailing U+00A0"},
-	    {"a\xe3\x80\x80", "INVALID_FORMAT", NULL, "trailing U+3000"},
-	    {"\xe2\x80\x8a"
-	     "a",
-	     "INVALID_FORMAT", NULL, "leading U+200A"},
-	    {"\xef\xbb\xbf"
-	     "a",
-	     "INVALID_FORMAT", NULL, "leading U+FEFF"},
-	    {"a\xe2\x80\xa8", "INVALID_FORMAT", NULL, "trailing U+2028"},
-	    {"   ", "BLANK", NULL, "spaces only"},
-	    {"\xc2\xa0", "BLANK", NULL, "U+00A0 only"},
-	    {"\xff", "INVALID_CHARACTERS", NULL, "byte 0xff"},
-	    {"\xc0\xaf", "INVALID_CHARACTERS", NULL, "overlong"},
-	    {"\xed\xa0\x80", "INVALID_CHARACTERS", NULL, "surrogate"},
-	    {"\xf4\x90\x80\x80", "INVALID_CHARACTERS", NULL, "above U+10FFFF"},
-	    {"a\xe2\x82", "INVALID_CHARACTERS", NULL, "truncated sequence"},
+	        {"vip", NULL, NULL, "plain"},
+	        {"a b", NULL, NULL, "inner space"},
+	        {"a\xc2\xa0"
+	         "b",
+	         NULL, NULL, "inner U+00A0"},
+	        {"Zürich", NULL, NULL, "non-ASCII"},
+	        {"", "TOO_SHORT", "1", "empty"},
+	        {"a\tb", "INVALID_CHARACTERS", NULL, "tab"},
+	        {"a\nb", "INVALID_CHARACTERS", NULL, "newline"},
+	        {"a\x7f", "INVALID_CHARACTERS", NULL, "DEL"},
+	        {"a\xc2\x85"
+	         "b",
+	         "INVALID_CHARACTERS", NULL, "C1 NEL"},
+	        {"a\xc2\x9f", "INVALID_CHARACTERS", NULL, "C1 U+009F"},
+	        {"a\x1e"
+	         "b",
+	         "INVALID_CHARACTERS", NULL, "record separator"},
+	        {" a", "INVALID_FORMAT", NULL, "leading space"},
+	        {"a ", "INVALID_FORMAT", NULL, "trailing space"},
+	        {"\xc2\xa0"
+	         "a",
+	         "INVALID_FORMAT", NULL, "leading U+00A0"},
+	        {"a\xc2\xa0", "INVALID_FORMAT", NULL, "trailing U+00A0"},
+	        {"a\xe3\x80\x80", "INVALID_FORMAT", NULL, "trailing U+3000"},
+	        {"\xe2\x80\x8a"
+	         "a",
+	         "INVALID_FORMAT", NULL, "leading U+200A"},
+	        {"\xef\xbb\xbf"
+	         "a",
+	         "INVALID_FORMAT", NULL, "leading U+FEFF"},
+	        {"a\xe2\x80\xa8", "INVALID_FORMAT", NULL, "trailing U+2028"},
+	        {"   ", "BLANK", NULL, "spaces only"},
+	        {"\xc2\xa0", "BLANK", NULL, "U+00A0 only"},
+	        {"\xff", "INVALID_CHARACTERS", NULL, "byte 0xff"},
+	        {"\xc0\xaf", "INVALID_CHARACTERS", NULL, "overlong"},
+	        {"\xed\xa0\x80", "INVALID_CHARACTERS", NULL, "surrogate"},
+	        {"\xf4\x90\x80\x80", "INVALID_CHARACTERS", NULL, "above U+10FFFF"},
+	        {"a\xe2\x82", "INVALID_CHARACTERS", NULL, "truncated sequence"},
 	};
 	size_t i;
 
@@ -238,67 +238,68 @@ static void body_cases(int patch, const struct body_case *cases, size_t n)
 static void test_create_bodies(void)
 {
 	static const struct body_case cases[] = {
-	    {__LINE__, HEAD "}", 0, ""},
-	    {__LINE__, HEAD ",\"refAccounts\":[],\"labels\":[]}", 0, ""},
-	    {__LINE__, "[]", -1, "body INVALID_TYPE object"},
-	    {__LINE__, "\"x\"", -1, "body INVALID_TYPE object"},
-	    {__LINE__, "null", -1, "body INVALID_TYPE object"},
-	    {__LINE__, "{}", -1, "entityId REQUIRED; entityType REQUIRED"},
-	    {__LINE__, HEAD ",\"customerStatus\":\"ACTIVE\",\"customerId\":\"" U1 "\"}", -1,
-	     "customerStatus UNKNOWN_FIELD; customerId UNKNOWN_FIELD"},
-	    {__LINE__, WITH_ACC(ACC "," ACC "," ACC), 0, ""},
-	    {__LINE__, WITH_ACC(ACC ",{" IBAN_OK ",\"ownerName\":\"B\",\"foo\":1}"), -1,
-	     "refAccounts[1].foo UNKNOWN_FIELD"},
-	    {__LINE__, WITH_ACC(PRIM "," ACC "," PRIM), -1, "refAccounts TOO_MANY_PRIMARY 1"},
-	    {__LINE__, WITH_ACC(PRIM "," ACC), 0, ""},
-	    {__LINE__, "{\"entityId\":5,\"entityType\":null,\"refAccounts\":{},\"labels\":\"x\"}",
-	     -1,
-	     "entityId INVALID_TYPE string; entityType INVALID_TYPE string; "
-	     "refAccounts INVALID_TYPE array; labels INVALID_TYPE array"},
-	    {__LINE__, WITH_ACC("\"x\",[],null"), -1,
-	     "refAccounts[0] INVALID_TYPE object; refAccounts[1] INVALID_TYPE object; "
-	     "refAccounts[2] INVALID_TYPE object"},
-	    {__LINE__,
-	     "{\"entityId\":\"" U1 "x\",\"entityType\":\"natural_person\","
-	     "\"refAccounts\":[{\"iban\":\"DE89370400440532013001\",\"bic\":\"deutdeff\","
-	     "\"type\":\"MAIN\",\"x\":0}],\"labels\":[\"a\",\" b\",\"a\",\"\"],\"y\":[]}",
-	     -1,
-	     "entityId INVALID_FORMAT; entityType INVALID_VALUE; "
-	     "refAccounts[0].iban INVALID_CHECKSUM; refAccounts[0].bic INVALID_FORMAT; "
-	     "refAccounts[0].ownerName REQUIRED; refAccounts[0].type INVALID_VALUE; "
-	     "refAccounts[0].x UNKNOWN_FIELD; labels[1] INVALID_FORMAT; labels[2] DUPLICATE 0; "
-	     "labels[3] TOO_SHORT 1; y UNKNOWN_FIELD"},
-	    {__LINE__, WITH_ACC("{\"ownerName\":\"A\"}"), -1, "refAccounts[0].iban REQUIRED"},
-	    {__LINE__,
-	     WITH_ACC("{\"iban\":\"XK220123456789ABCDEFGHIJKLMNOPQRST\",\"ownerName\":\"A\"}"), -1,
-	     "refAccounts[0].iban TOO_LONG 33"},
-	    {__LINE__,
-	     WITH_ACC("{\"iban\":\"RU0204452560040702810412345678901\",\"ownerName\":\"A\"}"), 0,
-	     ""},
-	    {__LINE__, WITH_ACC("{\"iban\":\"de89370400440532013000\",\"ownerName\":\"A\"}"), -1,
-	     "refAccounts[0].iban INVALID_FORMAT"},
-	    {__LINE__, WITH_ACC("{\"iban\":7,\"ownerName\":[]}"), -1,
-	     "refAccounts[0].iban INVALID_TYPE string; "
-	     "refAccounts[0].ownerName INVALID_TYPE string"},
-	    {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"\",\"bankName\":\" \\u3000\"}"), -1,
-	     "refAccounts[0].bankName BLANK; refAccounts[0].ownerName TOO_SHORT 1"},
-	    {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\\nB\",\"bankName\":\"\\u0085\"}"),
-	     -1,
-	     "refAccounts[0].bankName INVALID_CHARACTERS; "
-	     "refAccounts[0].ownerName INVALID_CHARACTERS"},
-	    {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\" Ann \",\"bic\":\"DEUTDEFF500\"}"), 0,
-	     ""},
-	    {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\",\"bic\":\"DEUTDEFF50\"}"), -1,
-	     "refAccounts[0].bic INVALID_FORMAT"},
-	    {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\",\"type\":\"primary\"}"), -1,
-	     "refAccounts[0].type INVALID_VALUE"},
-	    {__LINE__,
-	     WITH_ACC(ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC),
-	     0, ""},
-	    {__LINE__,
-	     WITH_ACC(ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC
-	                  "," ACC),
-	     -1, "refAccounts TOO_MANY_ITEMS 10"},
+	        {__LINE__, HEAD "}", 0, ""},
+	        {__LINE__, HEAD ",\"refAccounts\":[],\"labels\":[]}", 0, ""},
+	        {__LINE__, "[]", -1, "body INVALID_TYPE object"},
+	        {__LINE__, "\"x\"", -1, "body INVALID_TYPE object"},
+	        {__LINE__, "null", -1, "body INVALID_TYPE object"},
+	        {__LINE__, "{}", -1, "entityId REQUIRED; entityType REQUIRED"},
+	        {__LINE__, HEAD ",\"customerStatus\":\"ACTIVE\",\"customerId\":\"" U1 "\"}", -1,
+	         "customerStatus UNKNOWN_FIELD; customerId UNKNOWN_FIELD"},
+	        {__LINE__, WITH_ACC(ACC "," ACC "," ACC), 0, ""},
+	        {__LINE__, WITH_ACC(ACC ",{" IBAN_OK ",\"ownerName\":\"B\",\"foo\":1}"), -1,
+	         "refAccounts[1].foo UNKNOWN_FIELD"},
+	        {__LINE__, WITH_ACC(PRIM "," ACC "," PRIM), -1, "refAccounts TOO_MANY_PRIMARY 1"},
+	        {__LINE__, WITH_ACC(PRIM "," ACC), 0, ""},
+	        {__LINE__,
+	         "{\"entityId\":5,\"entityType\":null,\"refAccounts\":{},\"labels\":\"x\"}", -1,
+	         "entityId INVALID_TYPE string; entityType INVALID_TYPE string; "
+	         "refAccounts INVALID_TYPE array; labels INVALID_TYPE array"},
+	        {__LINE__, WITH_ACC("\"x\",[],null"), -1,
+	         "refAccounts[0] INVALID_TYPE object; refAccounts[1] INVALID_TYPE object; "
+	         "refAccounts[2] INVALID_TYPE object"},
+	        {__LINE__,
+	         "{\"entityId\":\"" U1 "x\",\"entityType\":\"natural_person\","
+	         "\"refAccounts\":[{\"iban\":\"DE89370400440532013001\",\"bic\":\"deutdeff\","
+	         "\"type\":\"MAIN\",\"x\":0}],\"labels\":[\"a\",\" b\",\"a\",\"\"],\"y\":[]}",
+	         -1,
+	         "entityId INVALID_FORMAT; entityType INVALID_VALUE; "
+	         "refAccounts[0].iban INVALID_CHECKSUM; refAccounts[0].bic INVALID_FORMAT; "
+	         "refAccounts[0].ownerName REQUIRED; refAccounts[0].type INVALID_VALUE; "
+	         "refAccounts[0].x UNKNOWN_FIELD; labels[1] INVALID_FORMAT; labels[2] DUPLICATE 0; "
+	         "labels[3] TOO_SHORT 1; y UNKNOWN_FIELD"},
+	        {__LINE__, WITH_ACC("{\"ownerName\":\"A\"}"), -1, "refAccounts[0].iban REQUIRED"},
+	        {__LINE__,
+	         WITH_ACC("{\"iban\":\"XK220123456789ABCDEFGHIJKLMNOPQRST\",\"ownerName\":\"A\"}"),
+	         -1, "refAccounts[0].iban TOO_LONG 33"},
+	        {__LINE__,
+	         WITH_ACC("{\"iban\":\"RU0204452560040702810412345678901\",\"ownerName\":\"A\"}"),
+	         0, ""},
+	        {__LINE__, WITH_ACC("{\"iban\":\"de89370400440532013000\",\"ownerName\":\"A\"}"),
+	         -1, "refAccounts[0].iban INVALID_FORMAT"},
+	        {__LINE__, WITH_ACC("{\"iban\":7,\"ownerName\":[]}"), -1,
+	         "refAccounts[0].iban INVALID_TYPE string; "
+	         "refAccounts[0].ownerName INVALID_TYPE string"},
+	        {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"\",\"bankName\":\" \\u3000\"}"),
+	         -1, "refAccounts[0].bankName BLANK; refAccounts[0].ownerName TOO_SHORT 1"},
+	        {__LINE__,
+	         WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\\nB\",\"bankName\":\"\\u0085\"}"), -1,
+	         "refAccounts[0].bankName INVALID_CHARACTERS; "
+	         "refAccounts[0].ownerName INVALID_CHARACTERS"},
+	        {__LINE__,
+	         WITH_ACC("{" IBAN_OK ",\"ownerName\":\" Ann \",\"bic\":\"DEUTDEFF500\"}"), 0, ""},
+	        {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\",\"bic\":\"DEUTDEFF50\"}"), -1,
+	         "refAccounts[0].bic INVALID_FORMAT"},
+	        {__LINE__, WITH_ACC("{" IBAN_OK ",\"ownerName\":\"A\",\"type\":\"primary\"}"), -1,
+	         "refAccounts[0].type INVALID_VALUE"},
+	        {__LINE__,
+	         WITH_ACC(ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC
+	                      "," ACC),
+	         0, ""},
+	        {__LINE__,
+	         WITH_ACC(ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC "," ACC
+	                      "," ACC "," ACC),
+	         -1, "refAccounts TOO_MANY_ITEMS 10"},
 	};
 
 	body_cases(0, cases, sizeof(cases) / sizeof(cases[0]));
@@ -307,20 +308,20 @@ static void test_create_bodies(void)
 static void test_patch_bodies(void)
 {
 	static const struct body_case cases[] = {
-	    {__LINE__, "{}", 0, ""},
-	    {__LINE__, "{\"labels\":[]}", 0, ""},
-	    {__LINE__, "{\"labels\":[\"vip\",\"VIP\",\"v\\u00edp\"]}", 0, ""},
-	    {__LINE__, "{\"labels\":[\"a\",\"b\",\"a\",\"b\"]}", -1,
-	     "labels[2] DUPLICATE 0; labels[3] DUPLICATE 1"},
-	    {__LINE__, "{\"labels\":[\" a\",\"a\",\"a\"]}", -1,
-	     "labels[0] INVALID_FORMAT; labels[2] DUPLICATE 1"},
-	    {__LINE__, "{\"labels\":null}", -1, "labels INVALID_TYPE array"},
-	    {__LINE__, "{\"labels\":[1,\"x\",{}]}", -1,
-	     "labels[0] INVALID_TYPE string; labels[2] INVALID_TYPE string"},
-	    {__LINE__, "{\"labels\":[],\"entityType\":\"LEGAL_ENTITY\"}", -1,
-	     "entityType UNKNOWN_FIELD"},
-	    {__LINE__, "{\"customerStatus\":\"ACTIVE\"}", -1, "customerStatus UNKNOWN_FIELD"},
-	    {__LINE__, "[\"a\"]", -1, "body INVALID_TYPE object"},
+	        {__LINE__, "{}", 0, ""},
+	        {__LINE__, "{\"labels\":[]}", 0, ""},
+	        {__LINE__, "{\"labels\":[\"vip\",\"VIP\",\"v\\u00edp\"]}", 0, ""},
+	        {__LINE__, "{\"labels\":[\"a\",\"b\",\"a\",\"b\"]}", -1,
+	         "labels[2] DUPLICATE 0; labels[3] DUPLICATE 1"},
+	        {__LINE__, "{\"labels\":[\" a\",\"a\",\"a\"]}", -1,
+	         "labels[0] INVALID_FORMAT; labels[2] DUPLICATE 1"},
+	        {__LINE__, "{\"labels\":null}", -1, "labels INVALID_TYPE array"},
+	        {__LINE__, "{\"labels\":[1,\"x\",{}]}", -1,
+	         "labels[0] INVALID_TYPE string; labels[2] INVALID_TYPE string"},
+	        {__LINE__, "{\"labels\":[],\"entityType\":\"LEGAL_ENTITY\"}", -1,
+	         "entityType UNKNOWN_FIELD"},
+	        {__LINE__, "{\"customerStatus\":\"ACTIVE\"}", -1, "customerStatus UNKNOWN_FIELD"},
+	        {__LINE__, "[\"a\"]", -1, "body INVALID_TYPE object"},
 	};
 
 	body_cases(1, cases, sizeof(cases) / sizeof(cases[0]));
@@ -421,8 +422,9 @@ static void test_create_output(void)
 	is_str(cn.ref[1].bank_name, "NatWest", "ref 1 bankName");
 	is_str(cn.ref[1].owner_name, "B", "ref 1 ownerName");
 	is_int(cn.ref[1].primary, 1, "ref 1 PRIMARY");
-	ok(cn.ref[1].iban == json_string_value(json_object_get(
-	                         json_array_get(json_object_get(body, "refAccounts"), 1), "iban")),
+	ok(cn.ref[1].iban ==
+	           json_string_value(json_object_get(
+	                   json_array_get(json_object_get(body, "refAccounts"), 1), "iban")),
 	   "strings are borrowed from the json_t");
 	is_int(cn.labels.n, 2, "two labels");
 	is_str(cn.labels.v[0], "m", "labels sorted");
@@ -484,7 +486,8 @@ static void test_unknown_key_limits(void)
 		json_object_set_new(body, buf, json_true());
 	}
 	api_err_clear(&err);
-	is_int(validate_labels_patch(body, &has, &set, &err), -1, "more unknown keys than details kept");
+	is_int(validate_labels_patch(body, &has, &set, &err), -1,
+	       "more unknown keys than details kept");
 	is_int(err.ndetails, API_ERR_MAX_DETAILS, "details capped");
 	is_int(err.dropped, 9, "the rest counted (the long key + 8)");
 	is_int(validate_label_array(NULL, "labels", &set, NULL), -1, "NULL array is a wrong type");
@@ -594,7 +597,8 @@ static void test_api_err(void)
 	is_str(err.details[0].parameter, "?", "0xff becomes '?'");
 	is_str(err.details[0].message, "??", "a truncated sequence becomes '?'");
 	api_err_detail(&err, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", "C", NULL, "m");
-	is_str(err.details[1].field, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", "valid UTF-8 kept as is");
+	is_str(err.details[1].field, "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80",
+	       "valid UTF-8 kept as is");
 }
 
 static void test_model(void)
