@@ -33,8 +33,9 @@
 static const char SELECT_ONE[] =
         "SELECT c.id, c.entity_id, c.entity_type, c.status, c.created_at, c.modified_at,"
         " c.cancellation_date, c.version,"
-        " (SELECT GROUP_CONCAT(l.label ORDER BY l.label SEPARATOR '\\n')"
-        "  FROM customer_labels l WHERE l.customer_id = c.id AND l.paired_with = '')"
+        " (SELECT GROUP_CONCAT(d.name ORDER BY d.name SEPARATOR '\\n')"
+        "  FROM customer_labels l JOIN partner_labels d ON d.label_id = l.label_id"
+        "  WHERE l.customer_id = c.id)"
         " FROM customers c WHERE c.id = ? AND c.partner_id = ?";
 
 struct options {

@@ -228,7 +228,7 @@ export_ids() { # DB FILE
 }
 
 analyze() { # DB
-	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels' \
+	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels, partner_labels' \
 		>/dev/null || die "ANALYZE TABLE failed in $1"
 }
 

@@ -22,6 +22,7 @@ struct config {
 	char listen[256]; /* unix socket path (starts with '/') or host:port; "" = stdin socket */
 	unsigned workers; /* 1-256, default auto: 4 per core, at most 64 */
 	unsigned backlog; /* listen(2) backlog, default 4096 */
+	unsigned scan_limit;  /* [list]: candidates a list page may examine, default 10000 */
 	unsigned socket_mode; /* octal, default 0660 */
 	char prefix[128];     /* mount prefix stripped from the path, e.g. "/api"; "" = none */
 	size_t max_body;      /* bytes, default 65536 (contract: 64 KiB) */

@@ -53,14 +53,31 @@ int db_customer_get(struct db *db, uint64_t partner_id, const struct client_chec
 /* Called per row, newest first; return non-zero to stop.  row is borrowed for the call. */
 typedef int (*db_row_cb)(const struct customer_row *row, void *arg);
 
+/* One page's question; every pointer borrowed for the call. */
+struct list_query {
+	uint64_t partner_id;
+	const struct client_check *check; /* NULL: none */
+	const struct list_filter *f;
+	const struct uuid *after; /* NULL: from the newest */
+	unsigned max;             /* rows at most */
+	unsigned scan_limit;      /* candidates the page may examine ([list] scan_limit) */
+};
+
+/* How a page ended: early 1 when scan_limit cut it; the walk goes on below resume. */
+struct list_stop {
+	int early;
+	struct uuid resume;
+};
+
 /*
- * Lists this partner's customers matching f, newest first (id descending),
- * strictly after `after` (NULL: from the newest), at most `max` rows.
- * scratch is the caller's row buffer reused for each row.  check may be NULL.
+ * Lists the partner's customers matching lq->f, newest first (id
+ * descending), strictly after lq->after, at most lq->max rows, having
+ * examined at most about lq->scan_limit candidates (*stop tells whether
+ * that ended the page).  scratch is the caller's row buffer reused for
+ * each row.
  */
-int db_customer_list(struct db *db, uint64_t partner_id, const struct client_check *check,
-                     const struct list_filter *f, const struct uuid *after, unsigned max,
-                     struct customer_row *scratch, db_row_cb cb, void *arg);
+int db_customer_list(struct db *db, const struct list_query *lq, struct customer_row *scratch,
+                     db_row_cb cb, void *arg, struct list_stop *stop);
 
 /*
  * Replaces the label set (sorted).  labels NULL keeps the current set (the

@@ -1,22 +1,43 @@
 /*
  * db_customers_list: the list planner, one page of a partner's customers.
  *
- * The list is a keyset walk newest first: `id < after`, where "no cursor"
- * is sixteen 0xFF bytes so one statement serves both cases.  Each filter
+ * The list is a keyset walk newest first over one index range, `id < after
+ * AND id >= floor`: "no cursor" is sixteen 0xFF bytes and "no floor"
+ * sixteen zero bytes, so one statement serves every case.  Each filter
  * shape (entity?, status?, type?, number of labels, client check?) gets
  * its own statement, built from fixed fragments on first use and cached
  * per connection in its own slot (SLOT_LIST + shape); the text and the
  * parameters are composed by the same functions, so their order cannot
- * drift apart.  With two or more labels, the range of the pair of the two
- * smallest drives the walk and each further label is a primary-key probe;
- * with one, the range of its own rows; both (partner_id, label,
- * paired_with, customer_id).  Without, one of the (partner_id[, status |
- * entity_type], id) keys.  Either way rows come out in index order, so
- * there is no filesort and LIMIT stops early.
+ * drift apart.  The plan:
+ *   1. labels are looked up in the partner's dictionary first
+ *      (db_labels_resolve): an unknown one means an empty page at once;
+ *   2. with entityId, the customer (one at most) drives, by
+ *      uk_customers_partner_entity, and its labels are primary-key probes;
+ *   3. else with labels, the range of the rarest (by the exact counts)
+ *      in idx_customer_labels_filter drives, each further label is a
+ *      primary-key probe (eq_ref) and the customer row is read only for
+ *      candidates that have them all;
+ *   4. without labels, one of the (partner_id[, status | entity_type], id)
+ *      keys.
+ * Rows come out in index order, so there is no filesort and LIMIT stops
+ * early.
+ *
+ * Bounded work (contract §3, [list] scan_limit): the statement carries
+ * `ROWS EXAMINED` of scan_limit rows beyond what a full page's own rows
+ * cost (a candidate is one row of the driving index, a match one more per
+ * further label and its customer row).  When that trips before the
+ * page is full, the server has stopped somewhere unknown, so the page is
+ * made again over a range that holds exactly scan_limit candidates: its
+ * lower end (the floor) is the scan_limit-th entry of the driving index,
+ * found by an index-only walk, and the page's cursor is that floor.  Every
+ * candidate in [floor, after) was examined, so a walk of a sparse filter
+ * returns each match exactly once.  The first attempt's rows are never
+ * handed out (the page is buffered first), so nothing repeats.
  */
 #include <stdio.h>
 
 #include "db_customers_internal.h"
+#include "db_labels.h"
 #include "log.h"
 
 #define LIST_SQL_MAX 4096
@@ -68,63 +89,91 @@ static void lc_filters(struct list_compose *q, const struct list_filter *f)
 	}
 }
 
+/* The page's range of the driving column, and the page's size and budget. */
+struct list_range {
+	const struct uuid *after; /* exclusive upper end */
+	const struct uuid *floor; /* inclusive lower end */
+	unsigned max;
+	uint64_t budget; /* ROWS EXAMINED */
+};
+
+static void lc_range(struct list_compose *q, const char *col, const struct list_range *r)
+{
+	lc_text(q, " AND ");
+	lc_text(q, col);
+	lc_text(q, " < ? AND ");
+	lc_text(q, col);
+	lc_text(q, " >= ?");
+	db_param_uuid(&q->p, r->after);
+	db_param_uuid(&q->p, r->floor);
+}
+
+static void lc_order(struct list_compose *q, const char *col, const struct list_range *r)
+{
+	lc_text(q, " ORDER BY ");
+	lc_text(q, col);
+	lc_text(q, " DESC LIMIT ? ROWS EXAMINED ?");
+	db_param_u64(&q->p, r->max);
+	db_param_u64(&q->p, r->budget);
+}
+
 /*
  * The index hints pin the plans checked with EXPLAIN.  Without them the
  * optimizer, switching indexes to avoid the sort, reads (partner_id) by
  * `ref` and filters `id < ?` row by row, so a deep page reads every newer
  * row first; forced, it is a range scan that starts at the cursor.
+ * STRAIGHT_JOIN keeps the rarest label first and the customer row last.
  */
 static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
-                         const struct uuid *after)
+                         const struct label_ids *ids, const struct list_range *r)
 {
-	/* Two or more: the pair of the two smallest (the set is sorted, so they
-	 * are label < paired_with as stored) drives the walk and every row of
-	 * its range matches both; one: that label's own rows (paired_with ''). */
-	size_t driving = f->labels.n >= 2 ? 2 : 1;
+	char join[160];
 
-	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l1"
-	           " FORCE INDEX (idx_customer_labels_filter)"
-	           " STRAIGHT_JOIN customers c ON c.id = l1.customer_id WHERE l1.partner_id = ?"
-	           " AND l1.label = ? AND l1.paired_with = ? AND l1.customer_id < ?");
-	db_param_u64(&q->p, partner_id);
-	db_param_str(&q->p, f->labels.v[0], f->labels.len[0]);
-	if (driving == 2)
-		db_param_str(&q->p, f->labels.v[1], f->labels.len[1]);
-	else
-		db_param_cstr(&q->p, "");
-	db_param_uuid(&q->p, after);
-	for (size_t i = driving; i < f->labels.n; i++) {
-		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
-		           " WHERE lx.customer_id = l1.customer_id AND lx.paired_with = ''"
-		           " AND lx.label = ?)");
-		db_param_str(&q->p, f->labels.v[i], f->labels.len[i]);
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l0"
+	           " FORCE INDEX (idx_customer_labels_filter)");
+	for (size_t i = 1; i < ids->n; i++) {
+		snprintf(join, sizeof(join),
+		         " STRAIGHT_JOIN customer_labels l%zu ON l%zu.customer_id = l0.customer_id"
+		         " AND l%zu.label_id = ?",
+		         i, i, i);
+		lc_text(q, join);
+		db_param_u64(&q->p, ids->id[i]);
 	}
+	lc_text(q, " STRAIGHT_JOIN customers c ON c.id = l0.customer_id"
+	           " WHERE l0.label_id = ? AND c.partner_id = ?");
+	db_param_u64(&q->p, ids->id[0]);
+	db_param_u64(&q->p, partner_id);
+	lc_range(q, "l0.customer_id", r);
 	lc_filters(q, f);
-	lc_text(q, " ORDER BY l1.customer_id DESC LIMIT ?");
+	lc_order(q, "l0.customer_id", r);
 }
 
 /* An entity matches one row at most; else the key whose range is (partner[, filter], id). */
-static const char *lc_customers_index(const struct list_filter *f)
+static unsigned lc_customers_index(const struct list_filter *f)
 {
-	if (f->has_entity)
-		return "uk_customers_partner_entity";
-	if (f->has_status)
-		return "idx_customers_partner_status";
-	if (f->has_type)
-		return "idx_customers_partner_type";
-	return "idx_customers_partner_id";
+	return f->has_entity ? 3 : f->has_status ? 1 : f->has_type ? 2 : 0;
 }
 
+static const char *const customers_index[] = {
+        "idx_customers_partner_id", "idx_customers_partner_status", "idx_customers_partner_type",
+        "uk_customers_partner_entity"};
+
 static void lc_by_customers(struct list_compose *q, uint64_t partner_id,
-                            const struct list_filter *f, const struct uuid *after)
+                            const struct list_filter *f, const struct label_ids *ids,
+                            const struct list_range *r)
 {
 	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customers c FORCE INDEX (");
-	lc_text(q, lc_customers_index(f));
+	lc_text(q, customers_index[lc_customers_index(f)]);
 	lc_text(q, ") WHERE c.partner_id = ?");
 	db_param_u64(&q->p, partner_id);
 	lc_filters(q, f);
-	lc_text(q, " AND c.id < ? ORDER BY c.id DESC LIMIT ?");
-	db_param_uuid(&q->p, after);
+	for (size_t i = 0; i < ids->n; i++) {
+		lc_text(q, " AND EXISTS (SELECT 1 FROM customer_labels lx"
+		           " WHERE lx.customer_id = c.id AND lx.label_id = ?)");
+		db_param_u64(&q->p, ids->id[i]);
+	}
+	lc_range(q, "c.id", r);
+	lc_order(q, "c.id", r);
 }
 
 static unsigned list_shape(const struct list_filter *f)
@@ -139,11 +188,14 @@ struct list_work {
 	uint64_t partner_id;
 	const struct client_check *check;
 	const struct list_filter *f;
-	const struct uuid *after;
-	unsigned max;
+	unsigned scan_limit;
+	struct label_ids ids;
+	struct list_range range;
 	struct customer_row *row;
+	struct row_cols cols;
 	db_row_cb cb;
 	void *arg;
+	struct list_stop *stop;
 };
 
 /* A shape's statement with the client check follows all those without. */
@@ -152,8 +204,27 @@ static unsigned list_slot(const struct list_work *w)
 	return SLOT_LIST + list_shape(w->f) + (w->check ? DB_LIST_SHAPES / 2 : 0);
 }
 
-/* Prepares (first time) and executes the statement of w's filter shape. */
-static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
+static int lc_finish(struct db *db, struct list_compose *q, unsigned slot, MYSQL_STMT **st)
+{
+	int rc;
+
+	if (q->too_long) {
+		log_error("list statement longer than %d bytes", LIST_SQL_MAX);
+		return DB_ERROR;
+	}
+	if (!*st) {
+		rc = db_stmt(db, slot, q->sql, st);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return db_execute(db, *st, &q->p);
+}
+
+/*
+ * Prepares (first time) and executes the statement of w's filter shape,
+ * and buffers its page; *tripped when ROWS EXAMINED stopped it short.
+ */
+static int list_page(struct db *db, struct list_work *w, MYSQL_STMT **st, int *tripped)
 {
 	unsigned slot = list_slot(w);
 	char sql[LIST_SQL_MAX];
@@ -163,21 +234,101 @@ static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
 	*st = db_cached(db, slot);
 	q.sql = *st ? NULL : sql;
 	db_params_init(&q.p);
-	if (w->f->labels.n)
-		lc_by_labels(&q, w->partner_id, w->f, w->after);
+	if (w->ids.n && !w->f->has_entity)
+		lc_by_labels(&q, w->partner_id, w->f, &w->ids, &w->range);
 	else
-		lc_by_customers(&q, w->partner_id, w->f, w->after);
-	db_param_u64(&q.p, w->max);
-	if (q.too_long) {
-		log_error("list statement longer than %d bytes", LIST_SQL_MAX);
-		return DB_ERROR;
+		lc_by_customers(&q, w->partner_id, w->f, &w->ids, &w->range);
+	rc = lc_finish(db, &q, slot, st);
+	if (rc == DB_OK) {
+		db_customer_row_bind(&w->cols, w->row);
+		rc = db_fetch_begin(db, *st, &w->cols.c);
 	}
-	if (!*st) {
-		rc = db_stmt(db, slot, sql, st);
-		if (rc != DB_OK)
-			return rc;
+	*tripped = rc == DB_OK && mysql_stmt_num_rows(*st) < w->range.max &&
+	           mysql_warning_count(db->s->conn) > 0;
+	return rc;
+}
+
+/* The statement that finds the scan_limit-th entry of the driving index below after. */
+static void lc_floor(struct list_compose *q, const struct list_work *w, unsigned *slot)
+{
+	const struct list_filter *f = w->f;
+	unsigned k = lc_customers_index(f);
+
+	if (w->ids.n && !f->has_entity) {
+		*slot = SLOT_LIST_BOUND_LABEL;
+		lc_text(q, "SELECT customer_id FROM customer_labels FORCE INDEX"
+		           " (idx_customer_labels_filter) WHERE label_id = ? AND customer_id < ?"
+		           " ORDER BY customer_id DESC LIMIT 1 OFFSET ?");
+		db_param_u64(&q->p, w->ids.id[0]);
+	} else {
+		*slot = SLOT_LIST_BOUND_CUSTOMERS + k;
+		lc_text(q, "SELECT id FROM customers FORCE INDEX (");
+		lc_text(q, customers_index[k]);
+		lc_text(q, ") WHERE partner_id = ?");
+		db_param_u64(&q->p, w->partner_id);
+		if (k == 1)
+			lc_text(q, " AND status = ?");
+		if (k == 2)
+			lc_text(q, " AND entity_type = ?");
+		if (k == 3)
+			lc_text(q, " AND entity_id = ?");
+		if (k == 1)
+			db_param_cstr(&q->p, customer_status_name(f->status));
+		if (k == 2)
+			db_param_cstr(&q->p, entity_type_name(f->type));
+		if (k == 3)
+			db_param_uuid(&q->p, &f->entity_id);
+		lc_text(q, " AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?");
 	}
-	return db_execute(db, *st, &q.p);
+	db_param_uuid(&q->p, w->range.after);
+	db_param_u64(&q->p, w->scan_limit - 1);
+}
+
+/* The floor of a bounded page into *floor; DB_NOT_FOUND when fewer candidates are left. */
+static int list_floor(struct db *db, const struct list_work *w, struct uuid *floor)
+{
+	char sql[LIST_SQL_MAX];
+	struct list_compose q = {0};
+	struct db_cols c;
+	MYSQL_STMT *st;
+	unsigned slot;
+	int rc;
+
+	db_params_init(&q.p);
+	q.sql = sql;
+	lc_floor(&q, w, &slot);
+	st = db_cached(db, slot);
+	if (st)
+		q.sql = NULL;
+	rc = lc_finish(db, &q, slot, &st);
+	db_cols_init(&c);
+	db_col_uuid(&c, floor);
+	if (rc == DB_OK)
+		rc = db_fetch_begin(db, st, &c);
+	if (rc == DB_OK)
+		rc = db_fetch(db, st, &c);
+	if (st && db->s->conn)
+		db_fetch_end(st);
+	return rc;
+}
+
+/*
+ * The page was cut short by ROWS EXAMINED: made again over the range of
+ * the next scan_limit candidates, whose floor becomes the cursor.
+ */
+static int list_bounded(struct db *db, struct list_work *w, MYSQL_STMT **st)
+{
+	int tripped, rc;
+
+	db_fetch_end(*st);
+	rc = list_floor(db, w, &w->stop->resume);
+	if (rc != DB_OK && rc != DB_NOT_FOUND)
+		return rc;
+	w->stop->early = rc == DB_OK;
+	if (w->stop->early)
+		w->range.floor = &w->stop->resume;
+	w->range.budget = UINT64_C(1) << 62; /* the floor bounds it */
+	return list_page(db, w, st, &tripped);
 }
 
 /*
@@ -187,36 +338,50 @@ static int list_execute(struct db *db, struct list_work *w, MYSQL_STMT **st)
  */
 static int list_run(struct db *db, void *arg)
 {
+	static const struct uuid lowest = {{0}};
 	struct list_work *w = arg;
-	struct row_cols rc;
 	MYSQL_STMT *st = NULL;
-	int r = list_execute(db, w, &st);
+	int tripped = 0, r = DB_OK;
 
-	if (r != DB_OK)
-		return r;
-	db_customer_row_bind(&rc, w->row);
-	r = db_fetch_begin(db, st, &rc.c);
+	w->stop->early = 0;
+	w->range.floor = &lowest;
+	if (w->f->labels.n)
+		r = db_labels_resolve(db, w->partner_id, &w->f->labels, &w->ids);
+	if (r != DB_OK || w->ids.n < w->f->labels.n)
+		return r; /* a label nobody has: no customer matches */
+	/* a candidate costs a row, a match one per label and its customer row */
+	w->range.budget = w->scan_limit + (uint64_t)w->range.max * (w->ids.n + 1);
+	r = list_page(db, w, &st, &tripped);
+	if (r == DB_OK && tripped)
+		r = list_bounded(db, w, &st);
 	while (r == DB_OK) {
-		r = db_fetch(db, st, &rc.c);
+		r = db_fetch(db, st, &w->cols.c);
 		if (r == DB_OK)
-			r = db_customer_row_finish(&rc, w->row);
+			r = db_customer_row_finish(&w->cols, w->row);
 		if (r == DB_OK && w->cb(w->row, w->arg))
 			break;
 	}
-	if (db->s->conn)
+	if (st && db->s->conn)
 		db_fetch_end(st);
 	return r == DB_NOT_FOUND ? DB_OK : r;
 }
 
-int db_customer_list(struct db *db, uint64_t partner_id, const struct client_check *check,
-                     const struct list_filter *f, const struct uuid *after, unsigned max,
-                     struct customer_row *scratch, db_row_cb cb, void *arg)
+int db_customer_list(struct db *db, const struct list_query *lq, struct customer_row *scratch,
+                     db_row_cb cb, void *arg, struct list_stop *stop)
 {
 	static const struct uuid newest = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	                                    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-	struct list_work w = {partner_id, check, f, after ? after : &newest, max, scratch, cb, arg};
+	struct list_work w = {.partner_id = lq->partner_id,
+	                      .check = lq->check,
+	                      .f = lq->f,
+	                      .scan_limit = lq->scan_limit,
+	                      .range = {.after = lq->after ? lq->after : &newest, .max = lq->max},
+	                      .row = scratch,
+	                      .cb = cb,
+	                      .arg = arg,
+	                      .stop = stop};
 
-	if (f->labels.n > LABELS_MAX)
+	if (lq->f->labels.n > LABELS_MAX || lq->scan_limit == 0)
 		return DB_ERROR;
 	return db_read(db, list_run, &w);
 }

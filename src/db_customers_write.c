@@ -5,25 +5,21 @@
  * Writes run in db_tx() with their audit record, written last.  The
  * customer's row lock (SELECT ... FOR UPDATE) orders concurrent PATCHes;
  * the unique key (partner_id, entity_id) decides concurrent creates.
- * Labels are stored sorted in byte order.  customer_labels also holds
- * every pair of a customer's labels (label < paired_with; '' marks a
- * label's own row): one bulk INSERT writes both, one DELETE removes both;
- * the row's read copy (read_copy.c) is rewritten in the same transaction.
+ * A customer's labels are rows of customer_labels (db_labels.c), kept in
+ * the same transaction as the row's read copy (read_copy.c), which holds
+ * them sorted in byte order.
  * If-Match arrives parsed (if_match.h) and is compared with the locked
  * row's version; a PATCH without it takes a path that needs no lock
  * first (labels_set_blind).
  */
-#include <jansson.h>
 #include <mysqld_error.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "db_customers_internal.h"
+#include "db_labels.h"
 #include "log.h"
-
-/* a customer's label rows: each label, and each pair of them */
-#define LABEL_ROWS_MAX (LABELS_MAX + LABELS_MAX * (LABELS_MAX - 1) / 2)
 
 static const char SQL_EXISTING[] =
         "SELECT id FROM customers WHERE partner_id = ? AND entity_id = ?";
@@ -47,18 +43,11 @@ static const char SQL_STATUS[] =
         "UPDATE customers SET status = ?, cancellation_date = ?, modified_at = ?,"
         " version = version + 1 WHERE id = ?";
 
-/* Labels and pairs: both are rows of customer_labels. */
 static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE customer_id = ?";
 
 /* A PATCH without If-Match: the row lock and the change in one statement (labels_set_blind). */
 static const char SQL_TOUCH_IF_CHANGED[] =
         SQL_TOUCH_TEXT " AND partner_id = ? AND labels_text <> ?";
-static const char SQL_LABELS_TAKE[] =
-        "DELETE FROM customer_labels WHERE customer_id = ? RETURNING label, paired_with";
-
-static const char SQL_LABELS_INSERT[] =
-        "INSERT INTO customer_labels (customer_id, partner_id, label, paired_with)"
-        " VALUES (?, ?, ?, ?)";
 
 #define SQL_AUDIT_HEAD                                                                             \
 	"INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"            \
@@ -81,28 +70,10 @@ struct audit_rec {
 	int64_t ms;
 };
 
-/* A JSON array of the labels (malloc'd), or NULL on out of memory. */
-static char *labels_json(const struct label_set *set)
-{
-	json_t *arr = json_array();
-	char *out = NULL;
-
-	if (!arr)
-		return NULL;
-	for (size_t i = 0; i < set->n; i++) {
-		if (json_array_append_new(arr, json_stringn(set->v[i], set->len[i])))
-			goto out;
-	}
-	out = json_dumps(arr, JSON_COMPACT);
-out:
-	json_decref(arr);
-	return out;
-}
-
 static int audit_write(struct db *db, const struct audit_ctx *who, const struct audit_rec *a)
 {
-	char *before = a->before ? labels_json(a->before) : NULL;
-	char *after = a->after ? labels_json(a->after) : NULL;
+	char *before = a->before ? db_labels_json(a->before) : NULL;
+	char *after = a->after ? db_labels_json(a->after) : NULL;
 	struct db_params p;
 	int rc = DB_ERROR;
 
@@ -140,57 +111,6 @@ out:
 }
 
 /* ---- create -------------------------------------------------------------- */
-
-/*
- * The labels and every pair of them (the set is sorted, so label <
- * paired_with), in one bulk execution: one statement and one round trip
- * for up to 136 rows.  Bound column-wise, each column an array, so the
- * strings are the set's own (an array of pointers).
- */
-static int insert_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
-                         const struct label_set *set)
-{
-	const char *label[LABEL_ROWS_MAX], *with[LABEL_ROWS_MAX];
-	const unsigned char *ids[LABEL_ROWS_MAX];
-	unsigned long llen[LABEL_ROWS_MAX], wlen[LABEL_ROWS_MAX], idlen[LABEL_ROWS_MAX];
-	unsigned long long partner[LABEL_ROWS_MAX];
-	MYSQL_BIND bind[4];
-	MYSQL_STMT *st = NULL;
-	unsigned int n = 0;
-	int rc;
-
-	if (set->n > LABELS_MAX) {
-		log_error("labels: %zu, more than %d", set->n, LABELS_MAX);
-		return DB_ERROR;
-	}
-	for (size_t i = 0; i < set->n; i++) {
-		for (size_t j = i; j < set->n; j++, n++) {
-			/* j == i: the label's own row, paired with "" */
-			label[n] = set->v[i];
-			llen[n] = set->len[i];
-			with[n] = j == i ? "" : set->v[j];
-			wlen[n] = j == i ? 0 : set->len[j];
-			ids[n] = id->b;
-			idlen[n] = sizeof(id->b);
-			partner[n] = partner_id;
-		}
-	}
-	if (n == 0)
-		return DB_OK;
-	rc = db_stmt(db, SLOT_LABELS_INSERT, SQL_LABELS_INSERT, &st);
-	if (rc != DB_OK)
-		return rc;
-	bind[0] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_BLOB, .buffer = ids, .length = idlen};
-	bind[1] = (MYSQL_BIND){
-	        .buffer_type = MYSQL_TYPE_LONGLONG, .buffer = partner, .is_unsigned = 1};
-	bind[2] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = label, .length = llen};
-	bind[3] = (MYSQL_BIND){.buffer_type = MYSQL_TYPE_STRING, .buffer = with, .length = wlen};
-	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &n) || mysql_stmt_bind_param(st, bind))
-		return db_stmt_fail(db, st, "labels: bind");
-	if (mysql_stmt_execute(st))
-		return db_stmt_fail(db, st, "labels: bulk insert");
-	return DB_OK;
-}
 
 struct create_work {
 	const struct audit_ctx *who;
@@ -239,7 +159,7 @@ static int create_run(struct db *db, void *arg)
 	a.ms = uuid_v7_ms(w->id);
 	rc = insert_customer(db, w, a.ms);
 	if (rc == DB_OK)
-		rc = insert_labels(db, w->who->partner_id, w->id, &w->c->labels);
+		rc = db_labels_attach(db, w->who->partner_id, w->id, &w->c->labels);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
 	return rc;
@@ -355,7 +275,7 @@ static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid 
 	db_param_uuid(&p, id);
 	rc = db_exec(db, SLOT_LABELS_DELETE, SQL_LABELS_DELETE, &p, NULL);
 	if (rc == DB_OK)
-		rc = insert_labels(db, partner_id, id, labels);
+		rc = db_labels_attach(db, partner_id, id, labels);
 	if (rc == DB_OK)
 		rc = touch_customer(db, id, labels, ms);
 	return rc;
@@ -370,44 +290,11 @@ struct labels_work {
 	struct locked lk;
 };
 
-/* Deletes the customer's labels and pairs; the labels into lk->labels, in key (byte) order. */
-static int take_labels(struct db *db, const struct uuid *id, struct locked *lk)
-{
-	char label[LABEL_MAX_BYTES + 1], with[LABEL_MAX_BYTES + 1];
-	size_t len, with_len, at = 0;
-	struct db_params p;
-	struct db_cols c;
-	MYSQL_STMT *st = NULL;
-	int rc;
-
-	db_params_init(&p);
-	db_param_uuid(&p, id);
-	db_cols_init(&c);
-	db_col_str(&c, label, sizeof(label), &len);
-	db_col_str(&c, with, sizeof(with), &with_len);
-	rc = db_exec(db, SLOT_LABELS_TAKE, SQL_LABELS_TAKE, &p, &st);
-	if (rc == DB_OK)
-		rc = db_fetch_begin(db, st, &c);
-	lk->buf[0] = '\0';
-	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK)
-		if (with_len == 0 && read_copy_add_label(lk->buf, sizeof(lk->buf), &at, label, len))
-			rc = DB_ERROR;
-	if (st && db->s->conn)
-		db_fetch_end(st);
-	if (rc != DB_NOT_FOUND) /* DB_NOT_FOUND: after the last row */
-		return rc;
-	if (read_copy_split_labels(lk->buf, at, &lk->labels)) {
-		log_error("customer has more than %d labels", LABELS_MAX);
-		return DB_ERROR;
-	}
-	return DB_OK;
-}
-
 /*
  * The common PATCH (a new set, no If-Match) without reading the row first:
  * an UPDATE that matches only when the set differs takes the row lock and
  * writes the read copy and version, and the old labels come back from
- * their DELETE ... RETURNING; one round trip fewer than lock, then write.
+ * their DELETE ... RETURNING (db_labels_take); one round trip fewer than lock, then write.
  * *changed 0 (nothing done) when the customer is unknown or already has
  * the set: the caller then takes the locking path, which tells them apart.
  */
@@ -431,9 +318,9 @@ static int labels_set_blind(struct db *db, struct labels_work *w, int64_t ms, in
 	rc = db_exec(db, SLOT_CUSTOMER_TOUCH_IF_CHANGED, SQL_TOUCH_IF_CHANGED, &p, &st);
 	if (rc != DB_OK || mysql_stmt_affected_rows(st) != 1)
 		return rc;
-	rc = take_labels(db, w->id, &w->lk);
+	rc = db_labels_take(db, w->id, w->lk.buf, sizeof(w->lk.buf), &w->lk.labels);
 	if (rc == DB_OK)
-		rc = insert_labels(db, w->who->partner_id, w->id, w->labels);
+		rc = db_labels_attach(db, w->who->partner_id, w->id, w->labels);
 	*changed = rc == DB_OK;
 	return rc;
 }

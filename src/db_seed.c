@@ -2,8 +2,8 @@
  * db_seed: the bulk load behind `customers-admin seed`.
  *
  * Customers are generated a transaction's worth at a time (a "chunk") into
- * row arrays, one per table (customer_labels: each customer's labels, then
- * their pairs), and sent with MariaDB's bulk execution: one prepared INSERT
+ * row arrays, one per table (customer_labels: each customer's label ids),
+ * and sent with MariaDB's bulk execution: one prepared INSERT
  * per table, executed per batch with STMT_ATTR_ARRAY_SIZE rows.  Binding is
  * row-wise (STMT_ATTR_ROW_SIZE): each table's row is a struct holding its
  * values inline, so a batch is one slice of one array and nothing needs a
@@ -48,8 +48,22 @@ static const char SQL_CUSTOMERS[] =
         " modified_at, cancellation_date, version, labels_text, ref_accounts_text)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
-static const char SQL_LABELS[] = "INSERT INTO customer_labels (customer_id, partner_id, label,"
-                                 " paired_with) VALUES (?, ?, ?, ?)";
+static const char SQL_LABELS[] =
+        "INSERT INTO customer_labels (customer_id, label_id) VALUES (?, ?)";
+
+/*
+ * The partner's dictionary entries label-0 .. label-(n-1), zero-padded to
+ * one width, from a SEQUENCE table (its name carries n: a number, never
+ * user text); then their ids by number.
+ */
+#define SEQ_LABELS "seq_0_to_%u s"
+#define SEQ_NAME "CONCAT('label-', LPAD(s.seq, ?, '0'))"
+static const char SQL_DICTIONARY_FMT[] =
+        "INSERT IGNORE INTO partner_labels (partner_id, name) SELECT ?, " SEQ_NAME
+        " FROM " SEQ_LABELS;
+static const char SQL_DICTIONARY_IDS_FMT[] =
+        "SELECT s.seq, d.label_id FROM " SEQ_LABELS " JOIN partner_labels d"
+        " ON d.partner_id = ? AND d.name = " SEQ_NAME;
 
 /* ---- random numbers -------------------------------------------------------- */
 
@@ -209,15 +223,13 @@ struct seed_customer {
 	unsigned long refs_text_len;
 };
 
-/* A label (paired_with "") or a pair of labels (label < paired_with). */
+/* A label of a customer; its name only for the read copy. */
 struct label_row {
 	unsigned char customer[16];
 	unsigned long customer_len;
-	uint32_t partner;
+	uint32_t label_id;
 	char label[16];
 	unsigned long label_len;
-	char paired_with[16];
-	unsigned long paired_with_len;
 };
 
 /* Only for the read copy: the accounts have no table of their own. */
@@ -264,9 +276,7 @@ static void label_bind(MYSQL_BIND *b, void *row)
 	struct label_row *l = row;
 
 	bind_col(&b[0], MYSQL_TYPE_BLOB, l->customer, &l->customer_len);
-	bind_col(&b[1], MYSQL_TYPE_LONG, &l->partner, NULL)->is_unsigned = 1;
-	bind_col(&b[2], MYSQL_TYPE_STRING, l->label, &l->label_len);
-	bind_col(&b[3], MYSQL_TYPE_STRING, l->paired_with, &l->paired_with_len);
+	bind_col(&b[1], MYSQL_TYPE_LONG, &l->label_id, NULL)->is_unsigned = 1;
 }
 
 enum { T_CUSTOMERS, T_LABELS, T_COUNT };
@@ -285,7 +295,8 @@ static const struct table {
 struct seed_run {
 	const struct seed_spec *spec;
 	uint32_t partner;
-	int label_width; /* digits of the largest label number */
+	int label_width;    /* digits of the largest label number */
+	uint32_t *label_id; /* of label number i in the partner's dictionary */
 	struct rng rng;
 	uint64_t done; /* customers committed */
 	size_t n;      /* customers in the current chunk */
@@ -318,12 +329,11 @@ static int64_t created_ms(const struct seed_spec *s, uint64_t g)
 	return s->end_ms - SEED_SPAN_MS + (int64_t)(g * (uint64_t)SEED_SPAN_MS / s->count);
 }
 
-/* Customer i's labels (labels_pick() leaves them sorted), then every pair of them. */
+/* Customer i's labels (labels_pick() leaves them sorted). */
 static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16])
 {
 	unsigned k = r->spec->per_customer, pick[LABELS_MAX];
 	struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * r->per_customer[T_LABELS];
-	struct label_row *pair = l + k;
 
 	if (k == 0)
 		return;
@@ -333,17 +343,9 @@ static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16]
 		                 pick[j]);
 
 		l[j].label_len = n < 0 ? 0 : (unsigned long)n;
-		l[j].paired_with_len = 0;
 		memcpy(l[j].customer, id, 16);
 		l[j].customer_len = 16;
-		l[j].partner = r->partner;
-	}
-	for (unsigned a = 0; a < k; a++) {
-		for (unsigned b = a + 1; b < k; b++, pair++) {
-			*pair = l[a];
-			memcpy(pair->paired_with, l[b].label, sizeof(pair->paired_with));
-			pair->paired_with_len = l[b].label_len;
-		}
+		l[j].label_id = r->label_id[pick[j]];
 	}
 }
 
@@ -507,6 +509,59 @@ static int chunk_run(struct db *db, void *arg)
 	return rc;
 }
 
+/* Runs the dictionary statement fmt (a SEQ_LABELS one) with the partner and width. */
+static int dictionary_exec(struct db *db, struct seed_run *r, const char *fmt, int partner_first,
+                           MYSQL_STMT **st)
+{
+	char sql[512];
+	struct db_params p;
+	int rc;
+
+	snprintf(sql, sizeof(sql), fmt, r->spec->labels - 1);
+	rc = db_prepare(db, sql, st);
+	if (rc != DB_OK)
+		return rc;
+	db_params_init(&p);
+	if (partner_first)
+		db_param_u64(&p, r->partner);
+	db_param_u64(&p, (uint64_t)r->label_width);
+	if (!partner_first)
+		db_param_u64(&p, r->partner);
+	return db_execute(db, *st, &p);
+}
+
+/* The partner's label-N entries, created if new, and their ids into r->label_id. */
+static int dictionary_fill(struct db *db, struct seed_run *r)
+{
+	MYSQL_STMT *st = NULL;
+	uint64_t seq, id;
+	unsigned found = 0;
+	struct db_cols c;
+	int rc = dictionary_exec(db, r, SQL_DICTIONARY_FMT, 1, &st);
+
+	if (st)
+		mysql_stmt_close(st);
+	st = NULL;
+	if (rc == DB_OK)
+		rc = dictionary_exec(db, r, SQL_DICTIONARY_IDS_FMT, 0, &st);
+	db_cols_init(&c);
+	db_col_u64(&c, &seq);
+	db_col_u64(&c, &id);
+	if (rc == DB_OK)
+		rc = db_fetch_begin(db, st, &c);
+	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK && seq < r->spec->labels) {
+		r->label_id[seq] = (uint32_t)id;
+		found++;
+	}
+	if (st)
+		mysql_stmt_close(st);
+	if (rc == DB_NOT_FOUND && found != r->spec->labels) {
+		log_error("seed: %u of %u labels in the dictionary", found, r->spec->labels);
+		return DB_ERROR;
+	}
+	return rc == DB_NOT_FOUND ? DB_OK : rc;
+}
+
 static int partner_run(struct db *db, void *arg)
 {
 	struct seed_run *r = arg;
@@ -521,7 +576,7 @@ static int partner_run(struct db *db, void *arg)
 		return DB_ERROR;
 	}
 	r->partner = (uint32_t)id;
-	return DB_OK;
+	return dictionary_fill(db, r);
 }
 
 static int run_init(struct seed_run *r, const struct seed_spec *spec)
@@ -531,8 +586,12 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 	rng_init(&r->rng, spec->seed);
 	r->label_width = snprintf(NULL, 0, "%u", spec->labels - 1);
 	r->per_customer[T_CUSTOMERS] = 1;
-	/* k labels and k (k - 1) / 2 pairs */
-	r->per_customer[T_LABELS] = (size_t)spec->per_customer * (spec->per_customer + 1) / 2;
+	r->per_customer[T_LABELS] = spec->per_customer;
+	r->label_id = calloc(spec->labels, sizeof(*r->label_id));
+	if (!r->label_id) {
+		log_error("seed: out of memory");
+		return -1;
+	}
 	for (int t = 0; t < T_COUNT; t++) {
 		size_t rows = CHUNK_ROWS * r->per_customer[t];
 
@@ -547,6 +606,7 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 
 static void run_free(struct seed_run *r)
 {
+	free(r->label_id);
 	for (int t = 0; t < T_COUNT; t++)
 		free(r->rows[t]);
 }

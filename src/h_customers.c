@@ -121,6 +121,7 @@ struct page {
 	unsigned limit;
 	unsigned n;
 	int more;
+	struct list_stop stop;
 	int failed; /* out of memory: answer 500 rather than a short page */
 	struct uuid last;
 	json_t *data;
@@ -149,9 +150,10 @@ static void answer_page(struct request *r, const struct page *p, const unsigned 
 	char cursor[CURSOR_TEXT_MAX];
 	json_t *body, *next = json_null();
 
-	if (p->more) {
+	/* A page cut short by [list] scan_limit continues below where its walk stopped. */
+	if (p->more || p->stop.early) {
 		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-		                  fhash, &p->last, cursor) != 0) {
+		                  fhash, p->more ? &p->last : &p->stop.resume, cursor) != 0) {
 			handler_internal_error(r, "cursor_encode failed (RNG or HMAC)");
 			return;
 		}
@@ -168,6 +170,7 @@ void h_customers_list(struct request *r, const char *arg)
 	struct list_filter f;
 	struct client_check check;
 	struct page p = {0};
+	struct list_query q;
 	struct uuid after;
 	unsigned char fhash[32];
 	int rc;
@@ -186,8 +189,9 @@ void h_customers_list(struct request *r, const char *arg)
 	}
 	p.limit = f.limit;
 	p.data = json_array();
-	rc = db_customer_list(r->db, r->partner_id, check_for(r, &check), &f,
-	                      f.cursor ? &after : NULL, f.limit + 1, &row_buf, page_add, &p);
+	q = (struct list_query){r->partner_id, check_for(r, &check), &f, f.cursor ? &after : NULL,
+	                        f.limit + 1,   r->cfg->scan_limit};
+	rc = db_customer_list(r->db, &q, &row_buf, page_add, &p, &p.stop);
 	if (rc == DB_OK && p.failed) {
 		log_error("list: out of memory rendering a page");
 		rc = DB_ERROR;

@@ -110,8 +110,8 @@ lost_count() { # LOG...
 
 # Customers whose writes are not whole: no 'create' audit record, a
 # 'create' record without its customer, a label count that differs from
-# the labels_after of the customer's latest audit record, or a label pair
-# index that differs from the labels.
+# the labels_after of the customer's latest audit record, or a label store
+# that disagrees with itself (LABELS_MISMATCH_SQL).
 half_written_count() {
 	"${DBQUERY:-db_query}" "SELECT
 		(SELECT COUNT(*) FROM customers c WHERE NOT EXISTS
@@ -119,10 +119,10 @@ half_written_count() {
 		+ (SELECT COUNT(*) FROM customer_audit a WHERE a.action = 'create' AND NOT EXISTS
 			(SELECT 1 FROM customers c WHERE c.id = a.customer_id))
 		+ (SELECT COUNT(*) FROM customers c WHERE
-			(SELECT COUNT(*) FROM customer_labels l WHERE l.customer_id = c.id AND l.paired_with = '') <>
+			(SELECT COUNT(*) FROM customer_labels l WHERE l.customer_id = c.id) <>
 			(SELECT JSON_LENGTH(a.labels_after) FROM customer_audit a
 			 WHERE a.customer_id = c.id ORDER BY a.id DESC LIMIT 1))
-		+ ($PAIRS_MISMATCH_SQL)"
+		+ ($LABELS_MISMATCH_SQL)"
 }
 
 # Prints the figure line of a fault: what the harness and a reader compare.

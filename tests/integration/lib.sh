@@ -191,22 +191,21 @@ db_query() { # SQL
 	mariadb_root -B -N -D "$DB_NAME" -e "$1"
 }
 
-# Pair rows of customer_labels missing, or there without both their labels
-# (or out of order): 0 when they are exactly the pairs of every customer's
-# labels.
-PAIRS_MISMATCH_SQL="SELECT
-	(SELECT COUNT(*) FROM customer_labels a
-	 JOIN customer_labels b ON b.customer_id = a.customer_id AND b.paired_with = ''
-		AND b.label > a.label
-	 WHERE a.paired_with = '' AND NOT EXISTS (SELECT 1 FROM customer_labels p
-		WHERE p.customer_id = a.customer_id AND p.paired_with = b.label AND p.label = a.label
-		AND p.partner_id = a.partner_id))
-	+ (SELECT COUNT(*) FROM customer_labels p WHERE p.paired_with <> '' AND (
-		p.label >= p.paired_with
-		OR NOT EXISTS (SELECT 1 FROM customer_labels a WHERE a.customer_id = p.customer_id
-			AND a.paired_with = '' AND a.label = p.label AND a.partner_id = p.partner_id)
-		OR NOT EXISTS (SELECT 1 FROM customer_labels b WHERE b.customer_id = p.customer_id
-			AND b.paired_with = '' AND b.label = p.paired_with)))"
+# Where the label store disagrees with itself: customers whose read copy
+# is not their label rows' names in byte order, label rows whose dictionary
+# entry is another partner's, and labels whose count is not the number of
+# their customers that are not OFFBOARDED.  0 when all agree.
+LABELS_MISMATCH_SQL="SELECT
+	(SELECT COUNT(*) FROM customers c WHERE c.labels_text <> COALESCE(
+		(SELECT GROUP_CONCAT(d.name ORDER BY d.name SEPARATOR X'1F')
+		 FROM customer_labels l JOIN partner_labels d ON d.label_id = l.label_id
+		 WHERE l.customer_id = c.id), ''))
+	+ (SELECT COUNT(*) FROM customer_labels l JOIN customers c ON c.id = l.customer_id
+		JOIN partner_labels d ON d.label_id = l.label_id WHERE d.partner_id <> c.partner_id)
+	+ (SELECT COUNT(*) FROM partner_labels d
+		WHERE (SELECT COALESCE(SUM(k.n), 0) FROM partner_label_counts k WHERE k.label_id = d.label_id)
+		<> (SELECT COUNT(*) FROM customer_labels l JOIN customers c ON c.id = l.customer_id
+			AND c.status <> 'OFFBOARDED' WHERE l.label_id = d.label_id))"
 
 # ---- customers-fcgi ---------------------------------------------------
 
@@ -238,6 +237,10 @@ app_conf_write() {
 		issuer = ${ISSUER:-customers-fcgi}
 		jwt_secret_file = jwt-secret
 		cursor_secret_file = cursor-secret
+
+		# the lowest allowed, so cases_scan can cut pages with few customers
+		[list]
+		scan_limit = 100
 	CONF
 }
 
