@@ -20,12 +20,12 @@
 --     idx_customer_labels_filter (label_id, customer_id) for the walk of
 --     the rarest label of a filter, newest first;
 --   * partner_label_counts: the number of customers with the label that
---     are not OFFBOARDED, as the sum of n over the label's shards.  Kept
---     by the triggers below in the writer's own transaction, so it is
---     exact whoever writes (service, admin tool, seed, labels API).  A
+--     are not OFFBOARDED, as the sum of n over the label's shards, kept by
+--     every writer in its own transaction (db_labels.c, db_seed.c).  A
 --     writer adds to its connection's shard (CONNECTION_ID() % 32), so
 --     concurrent writers seldom wait on the same counter row; the rows of
---     one statement are touched in label_id order.
+--     one statement are touched in label_id order.  Not triggers: with
+--     binary logging on (Galera, replicas) creating one needs SUPER.
 CREATE TABLE IF NOT EXISTS partner_labels (
   label_id   INT UNSIGNED NOT NULL AUTO_INCREMENT,
   partner_id INT UNSIGNED NOT NULL,
@@ -72,31 +72,6 @@ BEGIN NOT ATOMIC
 END;
 -- left over only by a run that failed after the RENAME (then created anew, empty)
 DROP TABLE IF EXISTS customer_label_ids;
-
-CREATE OR REPLACE TRIGGER customer_labels_count_insert AFTER INSERT ON customer_labels
-FOR EACH ROW
-  INSERT INTO partner_label_counts (label_id, shard, n)
-    SELECT NEW.label_id, CONNECTION_ID() % 32, 1 FROM customers c
-    WHERE c.id = NEW.customer_id AND c.status <> 'OFFBOARDED'
-  ON DUPLICATE KEY UPDATE n = n + 1;
-
-CREATE OR REPLACE TRIGGER customer_labels_count_delete AFTER DELETE ON customer_labels
-FOR EACH ROW
-  INSERT INTO partner_label_counts (label_id, shard, n)
-    SELECT OLD.label_id, CONNECTION_ID() % 32, -1 FROM customers c
-    WHERE c.id = OLD.customer_id AND c.status <> 'OFFBOARDED'
-  ON DUPLICATE KEY UPDATE n = n - 1;
-
--- OFFBOARDED customers are not counted (contract §11): entering or leaving
--- that status moves the customer's labels out of or into the counts.
-CREATE OR REPLACE TRIGGER customers_count_status AFTER UPDATE ON customers
-FOR EACH ROW
-  IF (OLD.status = 'OFFBOARDED') <> (NEW.status = 'OFFBOARDED') THEN
-    INSERT INTO partner_label_counts (label_id, shard, n)
-      SELECT l.label_id, CONNECTION_ID() % 32, IF(NEW.status = 'OFFBOARDED', -1, 1)
-      FROM customer_labels l WHERE l.customer_id = NEW.id ORDER BY l.label_id
-    ON DUPLICATE KEY UPDATE n = n + VALUES(n);
-  END IF;
 
 -- The counts of the copied rows, from scratch (the service is stopped).
 DELETE FROM partner_label_counts;

@@ -50,6 +50,7 @@
 #define CONNECT_SPACING_MS 200
 #define SLOW_CONNECT_MS 50
 #define DEADLOCK_RETRIES 3
+#define LOCK_WAIT_LONG_S 3600 /* no_timeouts: what a migration may wait for a lock */
 
 /* ---- connection ---------------------------------------------------------- */
 
@@ -98,10 +99,11 @@ void db_free(struct db *db)
 	free(db);
 }
 
-static void db_set_options(MYSQL *m, const struct config *cfg, const struct db_endpoint *ep)
+static void db_set_options(MYSQL *m, const struct db *db, const struct db_endpoint *ep)
 {
+	const struct config *cfg = db->cfg;
 	unsigned connect_timeout = cfg->db_connect_timeout;
-	unsigned io_timeout = cfg->db_statement_timeout + 1;
+	unsigned io_timeout = db->no_timeouts ? 0 : cfg->db_statement_timeout + 1; /* 0: none */
 	enum mysql_protocol_type proto = ep->socket[0] ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
 
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
@@ -114,7 +116,9 @@ static void db_set_options(MYSQL *m, const struct config *cfg, const struct db_e
 /* Session settings; the numbers come from the validated config, never from a request. */
 static int db_init_session(struct db *db)
 {
-	unsigned t = db->cfg->db_statement_timeout, sync = db->cfg->db_wsrep_sync_wait;
+	unsigned t = db->no_timeouts ? 0 : db->cfg->db_statement_timeout;
+	unsigned lock_wait = db->no_timeouts ? LOCK_WAIT_LONG_S : t;
+	unsigned sync = db->cfg->db_wsrep_sync_wait;
 	char sql[512];
 	int rc;
 
@@ -123,7 +127,7 @@ static int db_init_session(struct db *db)
 	         "SESSION group_concat_max_len = 1048576, SESSION time_zone = '+00:00', "
 	         "SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
 	         "NO_ENGINE_SUBSTITUTION', SESSION autocommit = %d",
-	         t, t, !db->s->autocommit_off);
+	         lock_wait, t, !db->s->autocommit_off);
 	rc = db_query(db, sql);
 	if (rc == DB_OK)
 		rc = db_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -156,7 +160,7 @@ static int db_open(struct db *db)
 		db->stats.errors++;
 		return DB_UNAVAILABLE;
 	}
-	db_set_options(m, cfg, ep);
+	db_set_options(m, db, ep);
 	if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password, schema, ep->port,
 	                        ep->socket[0] ? ep->socket : NULL, CLIENT_FOUND_ROWS)) {
 		log_error("connect to database '%s' at %s:%u: %s (%u)", schema ? schema : "",

@@ -66,7 +66,9 @@ void db_get_stats(const struct db *db, struct db_stats *out);
 /*
  * Applies sql/NNN-*.sql files from dir in order, skipping versions already
  * recorded in schema_migrations; each file in its own run.  *applied gets
- * the number newly applied.  Creates the database if missing.
+ * the number newly applied.  Creates the database if missing.  The
+ * handle's statements have no timeouts from then on (a migration of a
+ * large table takes minutes): use it for nothing else.
  */
 int db_migrate(struct db *db, const char *dir, int *applied);
 

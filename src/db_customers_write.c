@@ -161,6 +161,8 @@ static int create_run(struct db *db, void *arg)
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, w->who->partner_id, w->id, &w->c->labels);
 	if (rc == DB_OK)
+		rc = db_labels_count(db, w->who->partner_id, w->id, NULL, &w->c->labels);
+	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
 	return rc;
 }
@@ -266,7 +268,7 @@ static int touch_customer(struct db *db, const struct uuid *id, const struct lab
 }
 
 static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid *id,
-                          const struct label_set *labels, int64_t ms)
+                          const struct label_set *old, const struct label_set *labels, int64_t ms)
 {
 	struct db_params p;
 	int rc;
@@ -276,6 +278,8 @@ static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid 
 	rc = db_exec(db, SLOT_LABELS_DELETE, SQL_LABELS_DELETE, &p, NULL);
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, partner_id, id, labels);
+	if (rc == DB_OK)
+		rc = db_labels_count(db, partner_id, id, old, labels);
 	if (rc == DB_OK)
 		rc = touch_customer(db, id, labels, ms);
 	return rc;
@@ -321,6 +325,8 @@ static int labels_set_blind(struct db *db, struct labels_work *w, int64_t ms, in
 	rc = db_labels_take(db, w->id, w->lk.buf, sizeof(w->lk.buf), &w->lk.labels);
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, w->who->partner_id, w->id, w->labels);
+	if (rc == DB_OK)
+		rc = db_labels_count(db, w->who->partner_id, w->id, &w->lk.labels, w->labels);
 	*changed = rc == DB_OK;
 	return rc;
 }
@@ -336,7 +342,8 @@ static int labels_set_locked(struct db *db, struct labels_work *w, const struct 
 	if (!if_match_allows(w->if_match, (uint32_t)w->lk.version))
 		return DB_PRECONDITION;
 	*changed = !label_set_equal(&w->lk.labels, want);
-	return *changed ? replace_labels(db, w->who->partner_id, w->id, want, ms) : DB_OK;
+	return *changed ? replace_labels(db, w->who->partner_id, w->id, &w->lk.labels, want, ms)
+	                : DB_OK;
 }
 
 /*
@@ -389,6 +396,13 @@ static int status_offboarding(enum customer_status s)
 	return s == STATUS_OFFBOARDING || s == STATUS_OFFBOARDED;
 }
 
+/* OFFBOARDED customers are not counted (contract §11): entering or leaving it moves their labels.
+ */
+static int offboarded_changes(const char *from, enum customer_status to)
+{
+	return !strcmp(from, customer_status_name(STATUS_OFFBOARDED)) != (to == STATUS_OFFBOARDED);
+}
+
 static int update_status(struct db *db, const struct uuid *id, enum customer_status s,
                          int64_t cancellation_ms, int64_t ms)
 {
@@ -418,6 +432,8 @@ static int status_run(struct db *db, void *arg)
 		cancel = w->lk.cancellation_ms >= 0 ? w->lk.cancellation_ms : ms;
 	if (strcmp(w->lk.status, to) != 0)
 		rc = update_status(db, w->id, w->status, cancel, ms);
+	if (rc == DB_OK && offboarded_changes(w->lk.status, w->status))
+		rc = db_labels_count_all(db, w->id, w->status == STATUS_OFFBOARDED ? -1 : 1);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
 	return rc;

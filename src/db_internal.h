@@ -43,6 +43,8 @@ enum db_slot {
 	SLOT_LABELS_RESOLVE,
 	SLOT_LABELS_ATTACH,
 	SLOT_LABELS_DICTIONARY_ADD,
+	SLOT_LABELS_COUNT,
+	SLOT_LABELS_COUNT_ALL,
 	SLOT_AUDIT_INSERT,
 	SLOT_AUDIT_INSERT_CHECKED,
 	SLOT_MIGRATIONS_LIST,
@@ -73,6 +75,7 @@ struct db {
 	int64_t last_attempt_ms; /* of the last connect attempt */
 	int last_attempt_failed; /* ... and took SLOW_CONNECT_MS or more (db.c) */
 	int no_schema;           /* connect without a default database (migrate) */
+	int no_timeouts;         /* no statement or IO timeout: a migration may take minutes */
 	unsigned last_errno;     /* server or client error of the current attempt, 0 if none */
 	int lost;                /* the current attempt lost the connection */
 	int commit_sent;         /* the current transaction got as far as COMMIT */

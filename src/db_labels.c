@@ -7,6 +7,11 @@
  * uk_partner_labels_name (without it the optimizer reads every label of
  * the partner and joins them in a buffer); the explicit collation keeps
  * the comparison byte-wise like the column.
+ *
+ * The counts (partner_label_counts) change in the same transaction as the
+ * rows, after them, touching the counter rows in label_id order, so that
+ * concurrent writers take locks in one order: customer row, label rows,
+ * counter rows.  A writer adds to its connection's shard.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -14,6 +19,8 @@
 #include "db_labels.h"
 #include "log.h"
 #include "read_copy.h"
+
+#define LABEL_COUNT_SHARDS "32"
 
 #define NAMES_TABLE                                                                                \
 	"JSON_TABLE(?, '$[*]' COLUMNS (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$')) j"        \
@@ -37,6 +44,23 @@ static const char SQL_ATTACH[] =
 static const char SQL_DICTIONARY_ADD[] = "INSERT IGNORE INTO partner_labels (partner_id, name)"
                                          " SELECT ?, j.name FROM JSON_TABLE(?, '$[*]' COLUMNS"
                                          " (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$')) j";
+
+/* [[name, +1 | -1], ...]; nothing for an OFFBOARDED customer, who is not counted. */
+static const char SQL_COUNT[] =
+        "INSERT INTO partner_label_counts (label_id, shard, n)"
+        " SELECT d.label_id, CONNECTION_ID() % " LABEL_COUNT_SHARDS ", j.delta"
+        " FROM JSON_TABLE(?, '$[*]' COLUMNS (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$[0]',"
+        " delta INT PATH '$[1]')) j STRAIGHT_JOIN partner_labels d ON d.partner_id = ?"
+        " AND d.name = j.name COLLATE utf8mb4_bin"
+        " WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = ? AND c.status <> 'OFFBOARDED')"
+        " ORDER BY d.label_id ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
+
+/* All the customer's labels in or out of the counts (entering or leaving OFFBOARDED). */
+static const char SQL_COUNT_ALL[] =
+        "INSERT INTO partner_label_counts (label_id, shard, n)"
+        " SELECT l.label_id, CONNECTION_ID() % " LABEL_COUNT_SHARDS ", IF(? = 1, 1, -1)"
+        " FROM customer_labels l WHERE l.customer_id = ? ORDER BY l.label_id"
+        " ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 
 static const char SQL_TAKE[] =
         "DELETE FROM customer_labels WHERE customer_id = ? RETURNING"
@@ -221,4 +245,64 @@ int db_labels_take(struct db *db, const struct uuid *customer, char *buf, size_t
 	}
 	label_set_sort(out);
 	return DB_OK;
+}
+
+/* Appends [name, delta] for each label of a (NULL: none) that b lacks. 0, or -1 on OOM. */
+static int deltas_add(json_t *arr, const struct label_set *a, const struct label_set *b, int delta)
+{
+	for (size_t i = 0; a && i < a->n; i++) {
+		if (b && label_set_find(b, a->v[i], a->len[i]) >= 0)
+			continue;
+		if (json_array_append_new(arr, json_pack("[s%,i]", a->v[i], a->len[i], delta)))
+			return -1;
+	}
+	return 0;
+}
+
+static int count_exec(struct db *db, uint64_t partner_id, const struct uuid *customer,
+                      const json_t *deltas)
+{
+	char *json = json_dumps(deltas, JSON_COMPACT);
+	struct db_params p;
+	int rc;
+
+	if (!json) {
+		log_error("labels: out of memory");
+		return DB_ERROR;
+	}
+	db_params_init(&p);
+	db_param_cstr(&p, json);
+	db_param_u64(&p, partner_id);
+	db_param_uuid(&p, customer);
+	rc = db_exec(db, SLOT_LABELS_COUNT, SQL_COUNT, &p, NULL);
+	free(json);
+	return rc;
+}
+
+int db_labels_count(struct db *db, uint64_t partner_id, const struct uuid *customer,
+                    const struct label_set *before, const struct label_set *after)
+{
+	json_t *deltas = json_array();
+	int rc;
+
+	if (!deltas || deltas_add(deltas, before, after, -1) ||
+	    deltas_add(deltas, after, before, 1)) {
+		log_error("labels: out of memory");
+		rc = DB_ERROR;
+	} else {
+		/* the same set changes no count */
+		rc = json_array_size(deltas) ? count_exec(db, partner_id, customer, deltas) : DB_OK;
+	}
+	json_decref(deltas);
+	return rc;
+}
+
+int db_labels_count_all(struct db *db, const struct uuid *customer, int delta)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_u64(&p, delta > 0);
+	db_param_uuid(&p, customer);
+	return db_exec(db, SLOT_LABELS_COUNT_ALL, SQL_COUNT_ALL, &p, NULL);
 }

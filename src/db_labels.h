@@ -45,4 +45,16 @@ int db_labels_attach(struct db *db, uint64_t partner_id, const struct uuid *cust
 int db_labels_take(struct db *db, const struct uuid *customer, char *buf, size_t cap,
                    struct label_set *out);
 
+/*
+ * After the customer's labels went from before to after (borrowed; NULL:
+ * none), the counts of the labels that differ: -1 for each only in before,
+ * +1 for each only in after, unless the customer is OFFBOARDED.  Run
+ * inside db_tx(), after the label rows were written.  db_rc.
+ */
+int db_labels_count(struct db *db, uint64_t partner_id, const struct uuid *customer,
+                    const struct label_set *before, const struct label_set *after);
+
+/* All the customer's labels into (delta +1) or out of (-1) the counts.  Inside db_tx().  db_rc. */
+int db_labels_count_all(struct db *db, const struct uuid *customer, int delta);
+
 #endif

@@ -245,6 +245,7 @@ static int migrate_connect(struct db *db)
 	}
 	db_disconnect(db);
 	db->no_schema = 1;
+	db->no_timeouts = 1; /* for the rest of the handle's life: migrate is all it does */
 	db->last_attempt_failed = 0;
 	rc = db_connect(db);
 	db->no_schema = 0;

@@ -51,6 +51,10 @@ static const char SQL_CUSTOMERS[] =
 static const char SQL_LABELS[] =
         "INSERT INTO customer_labels (customer_id, label_id) VALUES (?, ?)";
 
+/* A chunk's customers per label, OFFBOARDED not counted (schema 4), in shard 0. */
+static const char SQL_COUNTS[] = "INSERT INTO partner_label_counts (label_id, shard, n)"
+                                 " VALUES (?, 0, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
+
 /*
  * The partner's dictionary entries label-0 .. label-(n-1), zero-padded to
  * one width, from a SEQUENCE table (its name carries n: a number, never
@@ -232,6 +236,12 @@ struct label_row {
 	unsigned long label_len;
 };
 
+/* The count of one label in one chunk. */
+struct count_row {
+	uint32_t label_id;
+	uint32_t n;
+};
+
 /* Only for the read copy: the accounts have no table of their own. */
 struct ref_gen {
 	char iban[SEED_IBAN_LEN + 1];
@@ -279,7 +289,16 @@ static void label_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[1], MYSQL_TYPE_LONG, &l->label_id, NULL)->is_unsigned = 1;
 }
 
-enum { T_CUSTOMERS, T_LABELS, T_COUNT };
+static void count_bind(MYSQL_BIND *b, void *row)
+{
+	struct count_row *k = row;
+
+	bind_col(&b[0], MYSQL_TYPE_LONG, &k->label_id, NULL)->is_unsigned = 1;
+	bind_col(&b[1], MYSQL_TYPE_LONG, &k->n, NULL)->is_unsigned = 1;
+}
+
+/* T_COUNTS has no rows per customer: its rows go once per chunk (chunk_run). */
+enum { T_CUSTOMERS, T_LABELS, T_COUNTS, T_COUNT };
 
 static const struct table {
 	const char *sql;
@@ -288,6 +307,7 @@ static const struct table {
 } tables[T_COUNT] = {
         [T_CUSTOMERS] = {SQL_CUSTOMERS, sizeof(struct seed_customer), customer_bind},
         [T_LABELS] = {SQL_LABELS, sizeof(struct label_row), label_bind},
+        [T_COUNTS] = {SQL_COUNTS, sizeof(struct count_row), count_bind},
 };
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -297,6 +317,8 @@ struct seed_run {
 	uint32_t partner;
 	int label_width;    /* digits of the largest label number */
 	uint32_t *label_id; /* of label number i in the partner's dictionary */
+	uint32_t *count;    /* the chunk's customers with label number i */
+	size_t ncounts;     /* rows of T_COUNTS in the chunk */
 	struct rng rng;
 	uint64_t done; /* customers committed */
 	size_t n;      /* customers in the current chunk */
@@ -330,7 +352,8 @@ static int64_t created_ms(const struct seed_spec *s, uint64_t g)
 }
 
 /* Customer i's labels (labels_pick() leaves them sorted). */
-static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16])
+static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16],
+                        enum customer_status status)
 {
 	unsigned k = r->spec->per_customer, pick[LABELS_MAX];
 	struct label_row *l = (struct label_row *)r->rows[T_LABELS] + i * r->per_customer[T_LABELS];
@@ -346,6 +369,7 @@ static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16]
 		memcpy(l[j].customer, id, 16);
 		l[j].customer_len = 16;
 		l[j].label_id = r->label_id[pick[j]];
+		r->count[pick[j]] += status != STATUS_OFFBOARDED;
 	}
 }
 
@@ -421,9 +445,22 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	entity_make(&r->rng, c->entity);
 	db_ms_to_time(ms, &c->created);
 	cancel_fill(r, c, status, ms);
-	labels_fill(r, i, c->id);
+	labels_fill(r, i, c->id, status);
 	refs_fill(r, g, refs);
 	return read_copies_fill(r, i, c, refs);
+}
+
+/* The chunk's label counts as rows of T_COUNTS; the per-label tally starts again. */
+static void counts_fill(struct seed_run *r)
+{
+	struct count_row *k = r->rows[T_COUNTS];
+
+	r->ncounts = 0;
+	for (unsigned i = 0; i < r->spec->labels; i++) {
+		if (r->count[i])
+			k[r->ncounts++] = (struct count_row){r->label_id[i], r->count[i]};
+		r->count[i] = 0;
+	}
 }
 
 static int chunk_fill(struct seed_run *r)
@@ -432,6 +469,7 @@ static int chunk_fill(struct seed_run *r)
 		if (customer_fill(r, i, r->done + i))
 			return -1;
 	}
+	counts_fill(r);
 	return 0;
 }
 
@@ -506,12 +544,13 @@ static int chunk_run(struct db *db, void *arg)
 				rc = table_exec(db, r, t, off * k, n * k);
 		}
 	}
+	if (rc == DB_OK && r->ncounts)
+		rc = table_exec(db, r, T_COUNTS, 0, r->ncounts);
 	return rc;
 }
 
-/* Runs the dictionary statement fmt (a SEQ_LABELS one) with the partner and width. */
-static int dictionary_exec(struct db *db, struct seed_run *r, const char *fmt, int partner_first,
-                           MYSQL_STMT **st)
+/* Runs the dictionary statement fmt (a SEQ_LABELS one) with the partner and the width. */
+static int dictionary_exec(struct db *db, struct seed_run *r, const char *fmt, MYSQL_STMT **st)
 {
 	char sql[512];
 	struct db_params p;
@@ -522,11 +561,8 @@ static int dictionary_exec(struct db *db, struct seed_run *r, const char *fmt, i
 	if (rc != DB_OK)
 		return rc;
 	db_params_init(&p);
-	if (partner_first)
-		db_param_u64(&p, r->partner);
+	db_param_u64(&p, r->partner);
 	db_param_u64(&p, (uint64_t)r->label_width);
-	if (!partner_first)
-		db_param_u64(&p, r->partner);
 	return db_execute(db, *st, &p);
 }
 
@@ -537,13 +573,13 @@ static int dictionary_fill(struct db *db, struct seed_run *r)
 	uint64_t seq, id;
 	unsigned found = 0;
 	struct db_cols c;
-	int rc = dictionary_exec(db, r, SQL_DICTIONARY_FMT, 1, &st);
+	int rc = dictionary_exec(db, r, SQL_DICTIONARY_FMT, &st);
 
 	if (st)
 		mysql_stmt_close(st);
 	st = NULL;
 	if (rc == DB_OK)
-		rc = dictionary_exec(db, r, SQL_DICTIONARY_IDS_FMT, 0, &st);
+		rc = dictionary_exec(db, r, SQL_DICTIONARY_IDS_FMT, &st);
 	db_cols_init(&c);
 	db_col_u64(&c, &seq);
 	db_col_u64(&c, &id);
@@ -588,11 +624,13 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 	r->per_customer[T_CUSTOMERS] = 1;
 	r->per_customer[T_LABELS] = spec->per_customer;
 	r->label_id = calloc(spec->labels, sizeof(*r->label_id));
-	if (!r->label_id) {
+	r->count = calloc(spec->labels, sizeof(*r->count));
+	r->rows[T_COUNTS] = calloc(spec->labels, sizeof(struct count_row));
+	if (!r->label_id || !r->count || !r->rows[T_COUNTS]) {
 		log_error("seed: out of memory");
 		return -1;
 	}
-	for (int t = 0; t < T_COUNT; t++) {
+	for (int t = 0; t < T_COUNTS; t++) {
 		size_t rows = CHUNK_ROWS * r->per_customer[t];
 
 		r->rows[t] = rows ? calloc(rows, tables[t].row_size) : NULL;
@@ -607,6 +645,7 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 static void run_free(struct seed_run *r)
 {
 	free(r->label_id);
+	free(r->count);
 	for (int t = 0; t < T_COUNT; t++)
 		free(r->rows[t]);
 }

@@ -162,6 +162,8 @@ final=$(curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" "$BASE/roles/cus
 like "$final" '^\["a-([0-9]+)","b-\1"\]$' "galera: the final label set $final is one submitted set (no mix)"
 is "$(galera_sql 3 "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM $DB_NAME.customer_audit WHERE customer_id = UNHEX(REPLACE('$id', '-', '')) AND action = 'labels'")" \
 	"$n202" 'galera: one audit record per 202 (read on node 3)'
+is "$(galera_sql 2 "SET SESSION wsrep_sync_wait = 1; USE $DB_NAME; $LABELS_MISMATCH_SQL")" 0 \
+	'galera: label rows, read copies and exact label counts agree after writes on 3 nodes (node 2)'
 note "certification conflicts / deadlocks seen in all (1213, each retried): $(grep -c '(1213)' "$STATE/fcgi.log")"
 
 # A write transaction has no START TRANSACTION for wsrep_sync_wait = 1 to
