@@ -27,19 +27,18 @@ static int verify_token(const struct request *r, const char *token, struct token
 	return 0;
 }
 
-/* Why a request is refused: 401, 403, or the db_rc of a failed client read. */
-enum refusal {
-	REFUSE_NONE,
-	REFUSE_TOKEN,
-	REFUSE_SCOPE,
-	REFUSE_RETRY, /* the client moved to another partner while the request ran */
-	REFUSE_DB_UNAVAILABLE,
-	REFUSE_DB_ERROR
+/* Why a request is refused: not at all, 401, 403, or a database outcome (db_rc). */
+struct refusal {
+	enum { REFUSE_NONE, REFUSE_TOKEN, REFUSE_SCOPE, REFUSE_DB } why;
+	int db_rc; /* REFUSE_DB: mapped by api_err_db */
 };
 
-static int refuse(struct request *r, enum refusal why, unsigned scope)
+static const struct refusal refuse_none = {REFUSE_NONE, 0}, refuse_token = {REFUSE_TOKEN, 0},
+                            refuse_scope = {REFUSE_SCOPE, 0};
+
+static int refuse(struct request *r, struct refusal no, unsigned scope)
 {
-	switch (why) {
+	switch (no.why) {
 	case REFUSE_NONE:
 		return 0;
 	case REFUSE_TOKEN:
@@ -50,14 +49,8 @@ static int refuse(struct request *r, enum refusal why, unsigned scope)
 		api_err_set(&r->err, 403, "INSUFFICIENT_SCOPE",
 		            "The access token lacks the scope %s", r->need_scope);
 		break;
-	case REFUSE_RETRY:
-		api_err_db(&r->err, DB_UNCONFIRMED);
-		break;
-	case REFUSE_DB_UNAVAILABLE:
-		api_err_db(&r->err, DB_UNAVAILABLE);
-		break;
-	case REFUSE_DB_ERROR:
-		api_err_db(&r->err, DB_ERROR);
+	case REFUSE_DB:
+		api_err_db(&r->err, no.db_rc);
 		break;
 	}
 	return -1;
@@ -77,24 +70,24 @@ static void accept_client(struct request *r, const char *client_id, uint64_t par
  * scopes were narrowed after the token was issued gets the narrower set.
  * What it read is remembered with the token for the next requests.
  */
-static enum refusal read_client(struct request *r, const char *token,
-                                const struct token_claims *claims, unsigned scope)
+static struct refusal read_client(struct request *r, const char *token,
+                                  const struct token_claims *claims, unsigned scope)
 {
 	struct client_row client = {0};
 	int rc = db_client_get(r->db, claims->client_id, &client);
 
 	if (rc == DB_NOT_FOUND || (rc == DB_OK && client.disabled)) {
 		token_cache_set_client(token, NULL);
-		return REFUSE_TOKEN;
+		return refuse_token;
 	}
 	if (rc != DB_OK)
-		return rc == DB_UNAVAILABLE ? REFUSE_DB_UNAVAILABLE : REFUSE_DB_ERROR;
+		return (struct refusal){REFUSE_DB, rc};
 	token_cache_set_client(token, &(struct token_client){client.partner_id, client.scopes});
 	if (!(claims->scopes & client.scopes & scope))
-		return REFUSE_SCOPE;
+		return refuse_scope;
 	accept_client(r, client.client_id, client.partner_id, claims->scopes & client.scopes);
 	r->client_unconfirmed = 0;
-	return REFUSE_NONE;
+	return refuse_none;
 }
 
 /*
@@ -102,18 +95,18 @@ static enum refusal read_client(struct request *r, const char *token,
  * client yet, the client as last read: the request then runs unconfirmed
  * (see client_auth.h).
  */
-static enum refusal check_token(struct request *r, unsigned scope, int trust_known)
+static struct refusal check_token(struct request *r, unsigned scope, int trust_known)
 {
 	const char *token = bearer_token(request_authorization(r));
 	struct token_claims claims;
 	struct token_client known;
 
 	if (!token || verify_token(r, token, &claims, &known) < 0)
-		return REFUSE_TOKEN;
+		return refuse_token;
 	if (trust_known && known.partner_id && (claims.scopes & known.scopes & scope)) {
 		accept_client(r, claims.client_id, known.partner_id, claims.scopes & known.scopes);
 		r->client_unconfirmed = 1;
-		return REFUSE_NONE;
+		return refuse_none;
 	}
 	return read_client(r, token, &claims, scope);
 }
@@ -121,16 +114,19 @@ static enum refusal check_token(struct request *r, unsigned scope, int trust_kno
 int client_auth_confirm(struct request *r)
 {
 	uint64_t used = r->partner_id;
-	enum refusal why;
+	struct refusal no;
 
 	if (!r->client_unconfirmed)
 		return 0;
 	r->client_unconfirmed = 0; /* read once, whatever the outcome */
-	why = check_token(r, r->route_scope, 0);
-	if (why == REFUSE_NONE && r->partner_id == used)
+	no = check_token(r, r->route_scope, 0);
+	if (no.why == REFUSE_NONE && r->partner_id == used)
 		return 0;
+	/* the client moved to another partner while the request ran */
+	if (no.why == REFUSE_NONE)
+		no = (struct refusal){REFUSE_DB, DB_UNCONFIRMED};
 	api_err_clear(&r->err);
-	return refuse(r, why == REFUSE_NONE ? REFUSE_RETRY : why, r->route_scope);
+	return refuse(r, no, r->route_scope);
 }
 
 int client_auth_admit(struct request *r, unsigned scope)

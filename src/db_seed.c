@@ -21,9 +21,8 @@
  * had to reconnect, the connection counter tells, and they are prepared
  * again along with the session settings.
  *
- * All randomness but the customer ids comes from xoshiro256** seeded
- * through splitmix64, drawn in a fixed order per customer, so a seed
- * reproduces the data on any platform.
+ * All randomness but the customer ids comes from seed_gen.c, drawn in a
+ * fixed order per customer, so a seed reproduces the data on any platform.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include "db_seed.h"
 #include "log.h"
 #include "read_copy.h"
+#include "seed_gen.h"
 #include "uuid.h"
 
 #define BATCH_ROWS 2000  /* customers per bulk execution */
@@ -41,7 +41,6 @@
 #define COLS_MAX 10
 #define SEED_BIC "COBADEFFXXX"
 #define SEED_BANK "Seed Bank"
-#define SEED_IBAN_LEN 22 /* DE, 2 check digits, 8 bank code, 10 account */
 
 static const char SQL_CUSTOMERS[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
@@ -68,142 +67,6 @@ static const char SQL_DICTIONARY_FMT[] =
 static const char SQL_DICTIONARY_IDS_FMT[] =
         "SELECT s.seq, d.label_id FROM " SEQ_LABELS " JOIN partner_labels d"
         " ON d.partner_id = ? AND d.name = " SEQ_NAME;
-
-/* ---- random numbers -------------------------------------------------------- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static void rng_init(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** (Blackman and Vigna). */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t out = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
-}
-
-/* Uniform in [0, n), n > 0: draws below 2^64 mod n are rejected to avoid modulo bias. */
-static uint64_t rng_below(struct rng *r, uint64_t n)
-{
-	uint64_t skip = (0 - n) % n;
-
-	for (;;) {
-		uint64_t x = rng_next(r);
-
-		if (x >= skip)
-			return x % n;
-	}
-}
-
-/* ---- generated values ------------------------------------------------------ */
-
-static const struct {
-	enum customer_status status;
-	unsigned percent;
-} status_mix[] = {
-        {STATUS_ACTIVE, 70},
-        {STATUS_CREATED, 20},
-        {STATUS_OFFBOARDING, 7},
-        {STATUS_OFFBOARDED, 3},
-};
-
-static enum customer_status status_pick(struct rng *r)
-{
-	unsigned x = (unsigned)rng_below(r, 100);
-	size_t i;
-
-	for (i = 0; i + 1 < sizeof(status_mix) / sizeof(status_mix[0]); i++) {
-		if (x < status_mix[i].percent)
-			break;
-		x -= status_mix[i].percent;
-	}
-	return status_mix[i].status;
-}
-
-/* A random (version 4) UUID. */
-static void entity_make(struct rng *r, unsigned char out[16])
-{
-	uint64_t hi = rng_next(r), lo = rng_next(r);
-
-	for (int i = 0; i < 8; i++) {
-		out[i] = (unsigned char)(hi >> (56 - 8 * i));
-		out[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
-	}
-	out[6] = (unsigned char)((out[6] & 0x0f) | 0x40);
-	out[8] = (unsigned char)((out[8] & 0x3f) | 0x80);
-}
-
-static unsigned mod97_digits(unsigned rem, const char *digits)
-{
-	for (; *digits; digits++)
-		rem = (rem * 10 + (unsigned)(*digits - '0')) % 97;
-	return rem;
-}
-
-/* A German IBAN with ISO 7064 check digits: BBAN + "DE00" as digits (D=13, E=14) mod 97. */
-static void iban_make(struct rng *r, char out[SEED_IBAN_LEN + 1])
-{
-	char bban[19];
-	unsigned long long bank = rng_below(r, UINT64_C(100000000));
-	unsigned long long account = rng_below(r, UINT64_C(10000000000));
-	unsigned rem;
-
-	snprintf(bban, sizeof(bban), "%08llu%010llu", bank, account);
-	rem = mod97_digits(mod97_digits(0, bban), "131400");
-	snprintf(out, SEED_IBAN_LEN + 1, "DE%02u%s", 98 - rem, bban);
-}
-
-/* k distinct indices below n in ascending order (Robert Floyd's sampling: k draws). */
-static void labels_pick(struct rng *r, unsigned n, unsigned k, unsigned *out)
-{
-	unsigned got = 0;
-
-	for (unsigned j = n - k; j < n; j++) {
-		unsigned t = (unsigned)rng_below(r, (uint64_t)j + 1);
-		unsigned i;
-
-		for (i = 0; i < got && out[i] != t; i++)
-			;
-		out[got] = i < got ? j : t; /* t taken: j is new, being above all earlier draws */
-		got++;
-	}
-	for (unsigned a = 1; a < k; a++) {
-		unsigned v = out[a], b = a;
-
-		for (; b > 0 && out[b - 1] > v; b--)
-			out[b] = out[b - 1];
-		out[b] = v;
-	}
-}
 
 /* ---- rows ---------------------------------------------------------------------- */
 
@@ -319,7 +182,7 @@ struct seed_run {
 	uint32_t *label_id; /* of label number i in the partner's dictionary */
 	uint32_t *count;    /* the chunk's customers with label number i */
 	size_t ncounts;     /* rows of T_COUNTS in the chunk */
-	struct rng rng;
+	struct seed_rng rng;
 	uint64_t done; /* customers committed */
 	size_t n;      /* customers in the current chunk */
 	void *rows[T_COUNT];
@@ -351,7 +214,7 @@ static int64_t created_ms(const struct seed_spec *s, uint64_t g)
 	return s->end_ms - SEED_SPAN_MS + (int64_t)(g * (uint64_t)SEED_SPAN_MS / s->count);
 }
 
-/* Customer i's labels (labels_pick() leaves them sorted). */
+/* Customer i's labels (seed_labels_pick() leaves them sorted). */
 static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16],
                         enum customer_status status)
 {
@@ -360,7 +223,7 @@ static void labels_fill(struct seed_run *r, size_t i, const unsigned char id[16]
 
 	if (k == 0)
 		return;
-	labels_pick(&r->rng, r->spec->labels, k, pick);
+	seed_labels_pick(&r->rng, r->spec->labels, k, pick);
 	for (unsigned j = 0; j < k; j++) {
 		int n = snprintf(l[j].label, sizeof(l[j].label), "label-%0*u", r->label_width,
 		                 pick[j]);
@@ -377,7 +240,7 @@ static void refs_fill(struct seed_run *r, uint64_t g, struct ref_gen *a)
 {
 	for (unsigned j = 0; j < r->spec->ref_accounts; j++) {
 		snprintf(a[j].owner, sizeof(a[j].owner), "Owner %llu", (unsigned long long)g);
-		iban_make(&r->rng, a[j].iban);
+		seed_iban_make(&r->rng, a[j].iban);
 	}
 }
 
@@ -391,7 +254,7 @@ static void cancel_fill(struct seed_run *r, struct seed_customer *c, enum custom
 		c->cancel_ind = STMT_INDICATOR_NULL;
 		return;
 	}
-	after = 1 + rng_below(&r->rng, (uint64_t)(r->spec->end_ms - created));
+	after = 1 + seed_rng_below(&r->rng, (uint64_t)(r->spec->end_ms - created));
 	db_ms_to_time(created + (int64_t)after, &c->cancel);
 	c->cancel_ind = STMT_INDICATOR_NONE;
 }
@@ -439,10 +302,10 @@ static int customer_fill(struct seed_run *r, size_t i, uint64_t g)
 	c->uuid_len = 16;
 	c->partner = r->partner;
 	text_set(c->type, sizeof(c->type), &c->type_len,
-	         entity_type_name((enum entity_type)rng_below(&r->rng, 3)));
-	status = status_pick(&r->rng);
+	         entity_type_name((enum entity_type)seed_rng_below(&r->rng, 3)));
+	status = seed_status_pick(&r->rng);
 	text_set(c->status, sizeof(c->status), &c->status_len, customer_status_name(status));
-	entity_make(&r->rng, c->entity);
+	seed_entity_make(&r->rng, c->entity);
 	db_ms_to_time(ms, &c->created);
 	cancel_fill(r, c, status, ms);
 	labels_fill(r, i, c->id, status);
@@ -619,7 +482,7 @@ static int run_init(struct seed_run *r, const struct seed_spec *spec)
 {
 	memset(r, 0, sizeof(*r));
 	r->spec = spec;
-	rng_init(&r->rng, spec->seed);
+	seed_rng_init(&r->rng, spec->seed);
 	r->label_width = snprintf(NULL, 0, "%u", spec->labels - 1);
 	r->per_customer[T_CUSTOMERS] = 1;
 	r->per_customer[T_LABELS] = spec->per_customer;

@@ -41,10 +41,11 @@ struct token_form {
 };
 
 /*
- * Answers with both the RFC 6749 error and the envelope; returns -1 so a
- * caller can `return token_error(...)`.  message may be r->err.message.
+ * Answers, like handler_fail, with both the RFC 6749 error and the
+ * envelope; returns -1 so a caller can `return token_fail(...)`.  message
+ * may be r->err.message.
  */
-static int token_error(struct request *r, int status, const char *oauth, const char *message)
+static int token_fail(struct request *r, int status, const char *oauth, const char *message)
 {
 	char code[40], text[sizeof(r->err.message)];
 	json_t *extra;
@@ -161,7 +162,7 @@ static void issue(struct request *r, const struct client_row *client, unsigned s
 	json_t *body;
 
 	if (token_issue(r->cfg, client->client_id, scopes, &token) < 0) {
-		token_error(r, 500, "server_error", "Could not issue a token");
+		token_fail(r, 500, "server_error", "Could not issue a token");
 		return;
 	}
 	scopes_format(scopes, scope_text, sizeof(scope_text));
@@ -185,7 +186,7 @@ static int throttled_or_respond(struct request *r, const char *id)
 	r->retry_after = by_id > by_addr ? by_id : by_addr;
 	if (r->retry_after == 0)
 		return 0;
-	token_error(r, 429, "slow_down", "Too many failed client authentications; retry later");
+	token_fail(r, 429, "slow_down", "Too many failed client authentications; retry later");
 	return -1;
 }
 
@@ -208,16 +209,15 @@ static int authenticate_client(struct request *r, const char *id, const char *se
 
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
 		api_err_db(&r->err, rc);
-		return token_error(r, r->err.status,
-		                   rc == DB_UNAVAILABLE ? "temporarily_unavailable"
-		                                        : "server_error",
-		                   r->err.message);
+		return token_fail(r, r->err.status,
+		                  rc == DB_UNAVAILABLE ? "temporarily_unavailable" : "server_error",
+		                  r->err.message);
 	}
 	/* Always one scrypt, so the answer time does not tell which ids exist. */
 	if (!secret_verify(secret, known ? client->secret_hash : NULL) || !known ||
 	    client->disabled) {
 		count_failure(r, id);
-		token_error(r, 401, "invalid_client", "Client authentication failed");
+		token_fail(r, 401, "invalid_client", "Client authentication failed");
 		return -1;
 	}
 	return 0;
@@ -248,28 +248,28 @@ static int grant(struct request *r)
 	unsigned scopes;
 
 	if (request_read_body(r, FORM_TYPE) < 0)
-		return token_error(r, r->err.status, "invalid_request", r->err.message);
+		return token_fail(r, r->err.status, "invalid_request", r->err.message);
 	if (parse_form(r->body, &f) < 0 ||
 	    credentials(r, &f, basic, sizeof(basic), &id, &secret) < 0)
-		return token_error(r, 400, "invalid_request",
-		                   "Malformed request: repeated parameters, bad encoding or two "
-		                   "client authentications");
+		return token_fail(r, 400, "invalid_request",
+		                  "Malformed request: repeated parameters, bad encoding or two "
+		                  "client authentications");
 	if (!f.grant_type)
-		return token_error(r, 400, "invalid_request", "grant_type is required");
+		return token_fail(r, 400, "invalid_request", "grant_type is required");
 	if (strcmp(f.grant_type, "client_credentials") != 0)
-		return token_error(r, 400, "unsupported_grant_type",
-		                   "Only client_credentials is supported");
+		return token_fail(r, 400, "unsupported_grant_type",
+		                  "Only client_credentials is supported");
 	if (throttled_or_respond(r, id) < 0)
 		return -1;
 	if (!id || !secret || !*id) {
 		count_failure(r, id);
-		return token_error(r, 401, "invalid_client", "Client authentication failed");
+		return token_fail(r, 401, "invalid_client", "Client authentication failed");
 	}
 	if (authenticate_client(r, id, secret, &client) < 0)
 		return -1;
 	if (granted_scopes(&f, client.scopes, &scopes) < 0)
-		return token_error(r, 400, "invalid_scope",
-		                   "The requested scope is not granted to this client");
+		return token_fail(r, 400, "invalid_scope",
+		                  "The requested scope is not granted to this client");
 	issue(r, &client, scopes);
 	return 0;
 }

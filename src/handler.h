@@ -7,6 +7,8 @@
  *     with r->err set; it has not answered, its caller does;
  *   - a function whose name ends in _or_respond has answered on failure
  *     (returns -1) and the caller just returns;
+ *   - one named *_fail (handler_fail, token_fail) or answer_* always
+ *     answers;
  *   - a handler answers exactly once, through response.c, and returns
  *     nothing;
  *   - functions returning enum db_rc (db_*.h) answer nothing; map a code

@@ -45,6 +45,13 @@ void response_json(struct request *r, int status, const json_t *body, const char
 	abort();
 }
 
+void handler_internal_error(struct request *r, const char *fmt, ...)
+{
+	(void)r;
+	(void)fmt;
+	abort();
+}
+
 int db_client_get(struct db *db, const char *client_id, struct client_row *out)
 {
 	(void)db;

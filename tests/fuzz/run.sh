@@ -26,7 +26,7 @@ fi
 mkdir -p "$OUT" || exit 99
 
 PKGS="jansson libcrypto inih"
-MODULES="api_err base64 config config_rules cursor customer_json if_match jwk jws keyring log model query scopes secrets throttle token uuid validate"
+MODULES="api_err base64 config config_rules cursor customer_json if_match jwk jws keyring log model query scopes secrets seed_gen throttle token uuid validate"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-function -I$ROOT/src"
 
