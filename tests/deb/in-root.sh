@@ -129,8 +129,9 @@ check "the newer version is installed" \
 	bash -c "dpkg-query -W -f='\${Version}' customers-fcgi | grep -qx '$(ls upgrade | sed -n 's/^customers-fcgi_\([^_]*\)_.*/\1/p')'"
 check "the edited configuration is kept" grep -qx 'log_level = debug' /etc/customers-fcgi/customers.conf
 check "the secrets are kept" cmp -s $PKG/jwt.key.before /etc/customers-fcgi/jwt.key
-check "the upgrade ran the migrations (none new)" \
-	grep -q 'migrate: 0 file(s) applied from /usr/share/customers-fcgi/sql' "$OUT/upgrade.log"
+check "the upgrade applied the new migration (one file)" \
+	grep -q 'migrate: 1 file(s) applied from /usr/share/customers-fcgi/sql' "$OUT/upgrade.log"
+check "the new migration's table exists" mariadb -e 'SELECT COUNT(*) FROM customers.upgrade_test'
 check "customers-admin migrate again applies nothing" \
 	bash -c 'customers-admin migrate 2>&1 | tee /dev/stderr | grep -q "0 file(s) applied"'
 check "the service was restarted (a new pool)" \

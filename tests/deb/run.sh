@@ -2,7 +2,8 @@
 # The Debian package, end to end (issue 19; scripts/check step `deb`), as
 # root on Debian 12:
 #   1. the version of debian/changelog is configure.ac's
-#   2. dpkg-buildpackage -us -uc -b from a clean copy of HEAD (git archive)
+#   2. dpkg-buildpackage -us -uc -b from a clean copy of HEAD (git archive);
+#      the same in a root with only build-essential after apt-get build-dep
 #   3. lintian on the .changes: no error, no warning
 #   4. the contents (dpkg-deb -c) against the layout of the issue
 #   5. in a fresh Debian 12 root (mmdebstrap, cached as a tarball in
@@ -15,6 +16,7 @@
 # namespace of their own), removed at the end; only the cached tarball stays.
 #   DEB_FROM_WORKTREE=1   build the working tree's files instead of HEAD
 #   DEB_KEEP=1            keep the temporary directory (its path is printed)
+#   DEB_BUILD_DEPS=0      skip the build in a root with only build-essential
 set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 CACHE=/var/cache/customers-fcgi-check
@@ -145,13 +147,52 @@ relations() {
 }
 check "libraries in Depends (shlibs), servers only recommended" relations
 
-# A newer build for the upgrade: the same source one version up.
+# The Apache snippet as a2enconf would enable it, with the modules its header
+# names, in a copy of this machine's /etc/apache2 (Apache is not installed
+# in the root below).
+apache_syntax() {
+	local c=$WORK/apache2 m
+	cp -a /etc/apache2 "$c" &&
+		dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./etc/apache2/conf-available/customers-fcgi.conf \
+			>"$c/conf-enabled/customers-fcgi.conf" || return 1
+	for m in proxy proxy_fcgi headers unique_id; do
+		ln -sf "../mods-available/$m.load" "$c/mods-enabled/$m.load"
+	done
+	APACHE_CONFDIR=$c apache2ctl -t
+}
+if command -v apache2ctl >/dev/null && [ -d /etc/apache2/mods-available ]; then
+	check "the Apache snippet passes apache2ctl -t" apache_syntax
+else
+	ok "the Apache snippet passes apache2ctl -t # SKIP no apache2 here"
+fi
+
+# A newer build for the upgrade: the same source one version up, with one
+# migration more (999, a table of its own) for the upgrade to apply.
 newer() {
 	copy_source "$WORK/new/src" &&
 		sed -i 's/^\(AC_INIT(\[customers-fcgi\], \[[^]]*\)\]/\1+upgradetest1]/' "$WORK/new/src/configure.ac" &&
+		echo 'CREATE TABLE IF NOT EXISTS upgrade_test (id INT PRIMARY KEY) ENGINE=InnoDB;' \
+			>"$WORK/new/src/sql/999-upgrade-test.sql" &&
+		echo 'dist_sql_DATA += sql/999-upgrade-test.sql' >>"$WORK/new/src/Makefile.am" &&
 		"$WORK/new/src/scripts/debian-version" --update && build "$WORK/new/src"
 }
 check "a newer build ($VERSION+upgradetest1) for the upgrade" newer
+
+# The build dependencies are complete: in a root with only build-essential
+# (mmdebstrap's buildd variant), apt-get build-dep ./ brings all the build
+# needs.  Nothing of that root is kept (TARGET /dev/null).
+build_deps_complete() {
+	copy_source "$WORK/bd/src" &&
+		mmdebstrap --variant=buildd \
+			--customize-hook="copy-in $WORK/bd/src /" \
+			--customize-hook='chroot "$1" sh -ec "cd /src && apt-get update -q &&
+				DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q ./ &&
+				dpkg-buildpackage -us -uc -b -j2 && ls /customers-fcgi_*_amd64.deb"' \
+			bookworm /dev/null "$MIRROR"
+}
+if [ "${DEB_BUILD_DEPS:-1}" = 1 ]; then
+	check "apt-get build-dep ./ on build-essential alone suffices to build" build_deps_complete
+fi
 
 # The root: a cached tarball of Debian 12 with MariaDB and lighttpd (and the
 # tools of the test), made once.
