@@ -128,10 +128,11 @@ check "the nginx example under /usr/share/doc/customers-fcgi/examples/" \
 conffiles() {
 	dpkg-deb --ctrl-tarfile "$DEB" | tar -xOf - ./conffiles | sort | tee "$WORK/conffiles.txt"
 	printf '%s\n' /etc/apache2/conf-available/customers-fcgi.conf /etc/customers-fcgi/customers.conf \
-		/etc/init.d/customers-fcgi /etc/lighttpd/conf-available/50-customers-fcgi.conf |
+		/etc/init.d/customers-fcgi /etc/lighttpd/conf-available/50-customers-fcgi.conf \
+		/etc/logrotate.d/customers-fcgi |
 		diff - "$WORK/conffiles.txt"
 }
-check "the conffiles: configuration, init script, the two snippets" conffiles
+check "the conffiles: configuration, init script, the two snippets, logrotate" conffiles
 unit_paths() {
 	dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./lib/systemd/system/customers-fcgi.service |
 		grep -x 'ExecStart=/usr/sbin/customers-fcgi -c /etc/customers-fcgi/customers.conf'
