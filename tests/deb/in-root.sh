@@ -54,19 +54,13 @@ pool_pid() { cat /run/customers-fcgi.pid 2>/dev/null; }
 pool_running() { [ -n "$(pool_pid)" ] && kill -0 "$(pool_pid)" 2>/dev/null; }
 
 # -- What the machine has before: apt answers yes (the README's `apt
-# install` asks), MariaDB only on its socket, lighttpd on PORT; both
-# running, as they would be after their own installation under systemd.
-# Without an init system invoke-rc.d refuses every action unless
-# policy-rc.d allows it: this one does, so the maintainer scripts start and
-# stop services through their init scripts as on a sysvinit machine.
-printf '#!/bin/sh\nexit 0\n' >/usr/sbin/policy-rc.d
-chmod 755 /usr/sbin/policy-rc.d
+# install` asks), MariaDB only on its socket, lighttpd on PORT.  No init
+# system and no policy-rc.d, as in a container: invoke-rc.d refuses every
+# start, so the README's commands must start what they need themselves.
 echo 'APT::Get::Assume-Yes "true";' >/etc/apt/apt.conf.d/90customers-test
 printf '[mysqld]\nskip-networking\n' >/etc/mysql/mariadb.conf.d/90-customers-test.cnf
 sed -i "s/^server.port .*/server.port = $PORT/" /etc/lighttpd/lighttpd.conf
 check "apt-get update in the root" apt-get update -q
-check "MariaDB starts" service mariadb start
-check "lighttpd starts" service lighttpd start
 
 # Every file before the package, to compare with what purge leaves.
 snapshot() {
@@ -118,6 +112,11 @@ check "config and secrets: mode 0640, root:customers-fcgi" bash -c '
 	done'
 
 # -- Upgrade: a newer build over this one, with the configuration edited.
+# From here a policy-rc.d that allows every action stands for an init
+# system, so that the maintainer scripts' stops and starts (invoke-rc.d,
+# the init script) are seen to work.
+printf '#!/bin/sh\nexit 0\n' >/usr/sbin/policy-rc.d
+chmod 755 /usr/sbin/policy-rc.d
 sed -i 's/^;log_level = info$/log_level = debug/' /etc/customers-fcgi/customers.conf
 check "the configuration is edited (log_level = debug)" \
 	grep -qx 'log_level = debug' /etc/customers-fcgi/customers.conf
@@ -144,6 +143,7 @@ check "the restarted pool logs at debug level" grep -Eq 'worker [0-9]+ ready' /v
 
 # -- Purge: nothing the package made is left but the database.
 check "apt purge customers-fcgi" apt purge customers-fcgi
+rm -f /usr/sbin/policy-rc.d
 check "no customers-fcgi process is left" bash -c '! pgrep -x customers-fcgi'
 check "the system user and group are gone" \
 	bash -c '! getent passwd customers-fcgi && ! getent group customers-fcgi'
