@@ -14,14 +14,23 @@
 
 PARTNER=bench
 WRITE_PARTNER=bench-writes
-LABELS=50
-PER_CUSTOMER=3
+LABELS=${LABELS:-50}
+PER_CUSTOMER=${PER_CUSTOMER:-3}
 # [list] scan_limit of the product as shipped (conf/customers.conf): the
 # integration tests' configuration, which bench reuses, sets the lowest
 # allowed (100) so that their few customers cut pages, and would cut the
 # benchmark's sparse pages a hundred times earlier than in production.
 SCAN_LIMIT=${SCAN_LIMIT:-10000}
 LIST_LABELS='labels=label-03&labels=label-17'
+LIST_LABELS3="$LIST_LABELS&labels=label-29"
+LIST_LABELS4="$LIST_LABELS3&labels=label-41"
+LIST_EMPTY3="$LIST_LABELS&labels=zz-none"
+# entityId: a uuid nobody has, new for every run (set by bench/run)
+LIST_ENTITY_UNKNOWN="$LIST_LABELS" # + &entityId=
+# The worst filter for the product that bench/worst-search.sh found at 16
+# labels of 64 (bench/README.md): three labels and the rarest status, so
+# that the page is cut by scan_limit and made again over 10,000 candidates.
+LIST_WORST=${LIST_WORST:-'labels=label-03&labels=label-17&labels=label-29&customerStatus=OFFBOARDED'}
 LIST_STATUS='customerStatus=OFFBOARDED'
 PAGE_LIMIT=20
 DEPTH_WANTED=10000
@@ -243,9 +252,11 @@ export_ids() { # DB FILE
 	[ -s "$2" ] || die "no customers in $1"
 }
 
-analyze() { # DB
-	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels, partner_labels' \
-		>/dev/null || die "ANALYZE TABLE failed in $1"
+analyze() { # DB TABLE...
+	local db=$1
+	shift
+	mariadb_root -D "$db" -e "ANALYZE TABLE $(join ', ' "$@")" \
+		>/dev/null || die "ANALYZE TABLE failed in $db"
 }
 
 # A fresh access token for the client whose Basic credentials are given.
@@ -291,12 +302,38 @@ scenario_request() { # SCENARIO TARGET SALT
 	list_first) URL=$b/roles/customers ;;
 	list_status) URL="$b/roles/customers?$LIST_STATUS" ;;
 	list_labels) URL="$b/roles/customers?$LIST_LABELS" ;;
+	list_labels3) URL="$b/roles/customers?$LIST_LABELS3" ;;
+	list_labels4) URL="$b/roles/customers?$LIST_LABELS4" ;;
+	list_empty3) URL="$b/roles/customers?$LIST_EMPTY3" ;;
+	list_entity_unknown) URL="$b/roles/customers?$LIST_ENTITY_UNKNOWN&entityId=$UNKNOWN_ENTITY" ;;
+	list_worst) URL="$b/roles/customers?$LIST_WORST" ;;
 	list_deep) URL="$b/roles/customers?cursor=${CURSOR[$2]}" ;;
 	post) URL=$b/roles/customers SCRIPT=create.lua ARGS=("$3") AUTH="Bearer ${WTOKEN[$2]}" ;;
-	patch) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}") ;;
+	post16)
+		URL=$b/roles/customers SCRIPT=create.lua ARGS=("$3" "$LABELS" 16)
+		AUTH="Bearer ${WTOKEN[$2]}" ;;
+	patch) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}" "$LABELS" 2) ;;
+	patch16) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}" "$LABELS" 16) ;;
 	token) URL=$b/oauth2/token SCRIPT=token.lua AUTH="Basic ${BASIC[$2]}" ;;
 	*) die "unknown scenario $1" ;;
 	esac
+}
+
+# "SCENARIO ITEMS CURSOR ITEMS CURSOR" (product, peer) for each list
+# scenario of SCENARIOS: what one request answers.
+page_rows() {
+	local s t out
+	for s in $SCENARIOS; do
+		[[ $s == list_* ]] && [ "$s" != list_deep ] || continue
+		out=$s
+		for t in product peer; do
+			scenario_request "$s" "$t" 0
+			out+=" $(curl -fsS -H "Authorization: $AUTH" "$URL" |
+				jq -r '"\(.data | length) \(if .pagination.cursor then "yes" else "no" end)"' 2>/dev/null ||
+				echo '? ?')"
+		done
+		echo "$out"
+	done
 }
 
 WRK_SALT=0
