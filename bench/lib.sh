@@ -259,6 +259,24 @@ analyze() { # DB TABLE...
 		>/dev/null || die "ANALYZE TABLE failed in $db"
 }
 
+# The labels' storage of each service after ANALYZE, from information_schema
+# (data_length + index_length): "SERVICE TABLE ROWS BYTES" per table, the
+# product's customer_labels, partner_labels and partner_label_counts, the
+# peer's customer_labels.  ROWS is exact (COUNT(*)).
+labels_storage() {
+	local db t svc
+	for svc in product peer; do
+		db=customers && [ "$svc" = peer ] && db=customers_peer
+		for t in customer_labels partner_labels partner_label_counts; do
+			[ "$svc" = peer ] && [ "$t" != customer_labels ] && continue
+			mariadb_root -B -N -e "SELECT '$svc', '$t', (SELECT COUNT(*) FROM \`$db\`.\`$t\`),
+				data_length + index_length FROM information_schema.TABLES
+				WHERE table_schema = '$db' AND table_name = '$t'" ||
+				die "cannot read the size of $db.$t"
+		done
+	done | tr '\t' ' '
+}
+
 # A fresh access token for the client whose Basic credentials are given.
 token_for() { # ROOT_URL BASIC
 	curl -fsS -H "Authorization: Basic $2" -d grant_type=client_credentials "$1/oauth2/token" |

@@ -182,7 +182,38 @@ targets_section() {
 	in_run post16 && target_line 'POST create with 16 labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer post16
 	in_run patch && target_line 'PATCH labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer patch
 	in_run patch16 && target_line 'PATCH 16 labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer patch16
+	echo "- Labels' storage: product/peer ≤ 2.0 — $(storage_verdict)"
 	echo "- Memory: see below — $(memory_verdict)"
+}
+
+# Bytes of the labels' storage of SERVICE (all its label tables), from $T/storage.
+storage_bytes() { # SERVICE
+	awk -v s="$1" '$1 == s { b += $4 } END { print b + 0 }' "$T/storage"
+}
+
+storage_verdict() {
+	local r
+	r=$(ratio "$(storage_bytes product)" "$(storage_bytes peer)")
+	[ -n "$r" ] || { echo 'not measured'; return 0; }
+	if holds "$r" '<=' 2.0; then echo "met ($r ✓)"; else echo "**not met** ($r ✗)"; fi
+}
+
+storage_section() {
+	local svc t rows bytes
+	echo "After seeding and \`ANALYZE TABLE\`: \`data_length + index_length\` from information_schema.TABLES, rows by \`COUNT(*)\`, per customer over the $COUNT seeded ($PER_CUSTOMER labels each out of $LABELS). Seeding took ${PEER_SEED_SECONDS} s for the peer (\`node admin.js seed\`, clients included) and ${PRODUCT_SEED_SECONDS} s for the product (\`customers-admin seed\`)."
+	echo
+	echo '| service | table | rows | rows per customer | MiB | bytes per customer |'
+	echo '|---|---|---:|---:|---:|---:|'
+	while read -r svc t rows bytes; do
+		awk -v s="$svc" -v t="$t" -v r="$rows" -v b="$bytes" -v n="$COUNT" \
+			'BEGIN { printf "| %s | %s | %d | %.2f | %.1f | %.1f |\n", s, t, r, r / n, b / 1048576, b / n }'
+	done <"$T/storage"
+	for svc in product peer; do
+		awk -v s="$svc" -v b="$(storage_bytes "$svc")" -v n="$COUNT" \
+			'BEGIN { printf "| **%s, all label tables** | | | | %.1f | %.1f |\n", s, b / 1048576, b / n }'
+	done
+	echo
+	echo "Ratio product/peer: **$(ratio "$(storage_bytes product)" "$(storage_bytes peer)")** (target ≤ 2.0)."
 }
 
 # "PID RSS_EARLY RSS_LATE" per worker present in the early sample.
@@ -302,6 +333,8 @@ report_write() { # bench/run's arguments
 			echo "| $(scenario_title "$sc") | $a | $ac | $b | $bc |"
 		done <"$T/pagerows"
 	fi
+	printf "\n## Labels' storage\n\n"
+	storage_section
 	printf '\n## Memory\n\n'
 	memory_section
 	# The log of what changed and what it bought: measured once, kept by hand.
