@@ -70,6 +70,13 @@ SETTLE_SECONDS=120
 # $T/settle.log (report.sh).
 db_settle() { # LABEL
 	local t0=$SECONDS before dirty hist
+	# first the statements a scenario left running (a service that gave up
+	# on a request does not stop its statement): up to SETTLE_SECONDS
+	while [ "$(db_query "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+		WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID()")" != 0 ] &&
+		[ $((SECONDS - t0)) -lt "$SETTLE_SECONDS" ]; do
+		sleep 0.2
+	done
 	before=$(db_backlog) || die "cannot read the server's backlog"
 	db_query "SET GLOBAL innodb_io_capacity_max = 100000, innodb_io_capacity = 50000,
 		innodb_max_dirty_pages_pct = 0" || die "cannot speed up the page cleaner"
@@ -283,11 +290,23 @@ token_for() { # ROOT_URL BASIC
 		jq -re .access_token
 }
 
+# token_for, tried for up to a minute: after a scenario that outlasts a
+# service's own timeouts (the peer answers 503 when its pool stays busy
+# for 3 s), the statements it left running must end first.
+token_retry() { # ROOT_URL BASIC
+	local i
+	for i in $(seq 60); do
+		token_for "$1" "$2" 2>/dev/null && return 0
+		sleep 1
+	done
+	token_for "$1" "$2"
+}
+
 tokens_refresh() {
 	local t
 	for t in product peer; do
-		TOKEN[$t]=$(token_for "${ROOT[$t]}" "${BASIC[$t]}") || die "no token from the $t"
-		WTOKEN[$t]=$(token_for "${ROOT[$t]}" "${WBASIC[$t]}") || die "no token from the $t"
+		TOKEN[$t]=$(token_retry "${ROOT[$t]}" "${BASIC[$t]}") || die "no token from the $t"
+		WTOKEN[$t]=$(token_retry "${ROOT[$t]}" "${WBASIC[$t]}") || die "no token from the $t"
 	done
 	TOKEN[floor]=${TOKEN[product]}
 }
