@@ -361,7 +361,7 @@ scenario_request() { # SCENARIO TARGET SALT
 page_rows() {
 	local s t out
 	for s in $SCENARIOS; do
-		[[ $s == list_* ]] && [ "$s" != list_deep ] || continue
+		[[ $s != list_* ]] || [ "$s" = list_deep ] && continue
 		out=$s
 		for t in product peer; do
 			scenario_request "$s" "$t" 0
