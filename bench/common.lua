@@ -33,4 +33,20 @@ function common.lines(file)
   return t
 end
 
+-- A JSON array of N random distinct labels out of label-0 .. label-(POOL-1),
+-- zero-padded to the width of POOL-1 as both seeders name them (a partial
+-- Fisher-Yates shuffle of the pool).
+function common.labels_json(pool, n)
+  local width = #tostring(pool - 1)
+  local a = {}
+  for i = 0, pool - 1 do a[i + 1] = i end
+  local out = {}
+  for i = 1, math.min(n, pool) do
+    local j = math.random(i, pool)
+    a[i], a[j] = a[j], a[i]
+    out[i] = string.format('"label-%0' .. width .. 'd"', a[i])
+  end
+  return "[" .. table.concat(out, ",") .. "]"
+end
+
 return common

@@ -14,9 +14,23 @@
 
 PARTNER=bench
 WRITE_PARTNER=bench-writes
-LABELS=50
-PER_CUSTOMER=3
+LABELS=${LABELS:-50}
+PER_CUSTOMER=${PER_CUSTOMER:-3}
+# [list] scan_limit of the product as shipped (conf/customers.conf): the
+# integration tests' configuration, which bench reuses, sets the lowest
+# allowed (100) so that their few customers cut pages, and would cut the
+# benchmark's sparse pages a hundred times earlier than in production.
+SCAN_LIMIT=${SCAN_LIMIT:-10000}
 LIST_LABELS='labels=label-03&labels=label-17'
+LIST_LABELS3="$LIST_LABELS&labels=label-29"
+LIST_LABELS4="$LIST_LABELS3&labels=label-41"
+LIST_EMPTY3="$LIST_LABELS&labels=zz-none"
+# entityId: a uuid nobody has, new for every run (set by bench/run)
+LIST_ENTITY_UNKNOWN="$LIST_LABELS" # + &entityId=
+# The worst filter for the product that bench/worst-search.sh found at 16
+# labels of 64 (bench/README.md): three labels and the rarest status, so
+# that the page is cut by scan_limit and made again over 10,000 candidates.
+LIST_WORST=${LIST_WORST:-'labels=label-03&labels=label-17&labels=label-29&customerStatus=OFFBOARDED'}
 LIST_STATUS='customerStatus=OFFBOARDED'
 PAGE_LIMIT=20
 DEPTH_WANTED=10000
@@ -56,6 +70,13 @@ SETTLE_SECONDS=120
 # $T/settle.log (report.sh).
 db_settle() { # LABEL
 	local t0=$SECONDS before dirty hist
+	# first the statements a scenario left running (a service that gave up
+	# on a request does not stop its statement): up to SETTLE_SECONDS
+	while [ "$(db_query "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+		WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID()")" != 0 ] &&
+		[ $((SECONDS - t0)) -lt "$SETTLE_SECONDS" ]; do
+		sleep 0.2
+	done
 	before=$(db_backlog) || die "cannot read the server's backlog"
 	db_query "SET GLOBAL innodb_io_capacity_max = 100000, innodb_io_capacity = 50000,
 		innodb_max_dirty_pages_pct = 0" || die "cannot speed up the page cleaner"
@@ -100,6 +121,8 @@ product_start() {
 	local WORKERS=$FCGI_WORKERS # read by app_conf_write
 	mariadb_app_user
 	app_conf_write
+	sed -i "s/^scan_limit = .*/scan_limit = $SCAN_LIMIT/" "$(APP_CONF)"
+	grep -qx "scan_limit = $SCAN_LIMIT" "$(APP_CONF)" || die "cannot set scan_limit in $(APP_CONF)"
 	app_migrate
 	app_start
 	lighttpd_start
@@ -109,7 +132,16 @@ product_start() {
 }
 
 # Seeds partner $PARTNER with customers-admin seed (the peer's distribution).
+# customers-admin seed (schema 4, src/db_seed.c dictionary_fill) binds the
+# label width and the partner id of its dictionary look-up in the wrong
+# order, so it only works when the partner's id equals the width of L-1;
+# bench/run creates partner $PARTNER second (id 2, the width for 11..100
+# labels) and says so when that does not hold.
 product_seed() {
+	local pid width=$((LABELS - 1))
+	width=${#width}
+	pid=$(db_query "SELECT id FROM partners WHERE name = '$PARTNER'")
+	[ "$pid" = "$width" ] || die "partner $PARTNER has id $pid, not $width (the label width): customers-admin seed would fail (see product_seed in bench/lib.sh)"
 	admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
 		--per-customer "$PER_CUSTOMER" --seed 1 >>"$STATE/admin.log" 2>&1 ||
 		die "customers-admin seed failed; see $STATE/admin.log"
@@ -227,9 +259,29 @@ export_ids() { # DB FILE
 	[ -s "$2" ] || die "no customers in $1"
 }
 
-analyze() { # DB
-	mariadb_root -D "$1" -e 'ANALYZE TABLE customers, customer_labels, partner_labels' \
-		>/dev/null || die "ANALYZE TABLE failed in $1"
+analyze() { # DB TABLE...
+	local db=$1
+	shift
+	mariadb_root -D "$db" -e "ANALYZE TABLE $(join ', ' "$@")" \
+		>/dev/null || die "ANALYZE TABLE failed in $db"
+}
+
+# The labels' storage of each service after ANALYZE, from information_schema
+# (data_length + index_length): "SERVICE TABLE ROWS BYTES" per table, the
+# product's customer_labels, partner_labels and partner_label_counts, the
+# peer's customer_labels.  ROWS is exact (COUNT(*)).
+labels_storage() {
+	local db t svc
+	for svc in product peer; do
+		db=customers && [ "$svc" = peer ] && db=customers_peer
+		for t in customer_labels partner_labels partner_label_counts; do
+			[ "$svc" = peer ] && [ "$t" != customer_labels ] && continue
+			mariadb_root -B -N -e "SELECT '$svc', '$t', (SELECT COUNT(*) FROM \`$db\`.\`$t\`),
+				data_length + index_length FROM information_schema.TABLES
+				WHERE table_schema = '$db' AND table_name = '$t'" ||
+				die "cannot read the size of $db.$t"
+		done
+	done | tr '\t' ' '
 }
 
 # A fresh access token for the client whose Basic credentials are given.
@@ -238,11 +290,23 @@ token_for() { # ROOT_URL BASIC
 		jq -re .access_token
 }
 
+# token_for, tried for up to a minute: after a scenario that outlasts a
+# service's own timeouts (the peer answers 503 when its pool stays busy
+# for 3 s), the statements it left running must end first.
+token_retry() { # ROOT_URL BASIC
+	local i
+	for i in $(seq 60); do
+		token_for "$1" "$2" 2>/dev/null && return 0
+		sleep 1
+	done
+	token_for "$1" "$2"
+}
+
 tokens_refresh() {
 	local t
 	for t in product peer; do
-		TOKEN[$t]=$(token_for "${ROOT[$t]}" "${BASIC[$t]}") || die "no token from the $t"
-		WTOKEN[$t]=$(token_for "${ROOT[$t]}" "${WBASIC[$t]}") || die "no token from the $t"
+		TOKEN[$t]=$(token_retry "${ROOT[$t]}" "${BASIC[$t]}") || die "no token from the $t"
+		WTOKEN[$t]=$(token_retry "${ROOT[$t]}" "${WBASIC[$t]}") || die "no token from the $t"
 	done
 	TOKEN[floor]=${TOKEN[product]}
 }
@@ -275,12 +339,38 @@ scenario_request() { # SCENARIO TARGET SALT
 	list_first) URL=$b/roles/customers ;;
 	list_status) URL="$b/roles/customers?$LIST_STATUS" ;;
 	list_labels) URL="$b/roles/customers?$LIST_LABELS" ;;
+	list_labels3) URL="$b/roles/customers?$LIST_LABELS3" ;;
+	list_labels4) URL="$b/roles/customers?$LIST_LABELS4" ;;
+	list_empty3) URL="$b/roles/customers?$LIST_EMPTY3" ;;
+	list_entity_unknown) URL="$b/roles/customers?$LIST_ENTITY_UNKNOWN&entityId=$UNKNOWN_ENTITY" ;;
+	list_worst) URL="$b/roles/customers?$LIST_WORST" ;;
 	list_deep) URL="$b/roles/customers?cursor=${CURSOR[$2]}" ;;
 	post) URL=$b/roles/customers SCRIPT=create.lua ARGS=("$3") AUTH="Bearer ${WTOKEN[$2]}" ;;
-	patch) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}") ;;
+	post16)
+		URL=$b/roles/customers SCRIPT=create.lua ARGS=("$3" "$LABELS" 16)
+		AUTH="Bearer ${WTOKEN[$2]}" ;;
+	patch) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}" "$LABELS" 2) ;;
+	patch16) URL=$b/roles/customers/ SCRIPT=patch.lua ARGS=("${IDS[$2]}" "$LABELS" 16) ;;
 	token) URL=$b/oauth2/token SCRIPT=token.lua AUTH="Basic ${BASIC[$2]}" ;;
 	*) die "unknown scenario $1" ;;
 	esac
+}
+
+# "SCENARIO ITEMS CURSOR ITEMS CURSOR" (product, peer) for each list
+# scenario of SCENARIOS: what one request answers.
+page_rows() {
+	local s t out
+	for s in $SCENARIOS; do
+		[[ $s != list_* ]] || [ "$s" = list_deep ] && continue
+		out=$s
+		for t in product peer; do
+			scenario_request "$s" "$t" 0
+			out+=" $(curl -fsS -H "Authorization: $AUTH" "$URL" |
+				jq -r '"\(.data | length) \(if .pagination.cursor then "yes" else "no" end)"' 2>/dev/null ||
+				echo '? ?')"
+		done
+		echo "$out"
+	done
 }
 
 WRK_SALT=0

@@ -1,22 +1,26 @@
 -- PATCH the labels of a random customer (ids from the file given as the
--- first argument) to two random distinct labels out of label-00..label-49,
--- so nearly every request really changes the set and commits a write.
---   wrk ... -s patch.lua http://HOST/roles/customers/ -- IDS_FILE
+-- first argument) to N random distinct labels out of the pool label-0 ..
+-- label-(POOL-1) (zero-padded to the width of POOL-1, as both seeders name
+-- them), so nearly every request really changes the set and commits a write.
+-- POOL and N default to 50 and 2 (bench/run's patch); patch16 passes 16:
+-- 16 labels drawn afresh out of 64 replace the customer's 16 (on average
+-- 12 of them change).
+--   wrk ... -s patch.lua http://HOST/roles/customers/ -- IDS_FILE [POOL N]
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(dir .. "common.lua")
-local ids
+local ids, pool, n
 
 setup = common.setup
 
 function init(args)
   common.seed()
   ids = common.lines(args[1])
+  pool = tonumber(args[2]) or 50
+  n = tonumber(args[3]) or 2
   common.json_headers()
 end
 
 function request()
-  local a = math.random(0, 49)
-  local b = (a + math.random(1, 49)) % 50
-  local body = string.format('{"labels":["label-%02d","label-%02d"]}', a, b)
+  local body = '{"labels":' .. common.labels_json(pool, n) .. '}'
   return wrk.format("PATCH", wrk.path .. ids[math.random(#ids)], nil, body)
 end

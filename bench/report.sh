@@ -43,9 +43,16 @@ scenario_title() { # SCENARIO
 	list_first) echo 'list, first page, no filter' ;;
 	list_status) echo "list, \`$LIST_STATUS\`" ;;
 	list_labels) echo "list, \`${LIST_LABELS//&/ & }\` (all-of)" ;;
+	list_labels3) echo "list, 3 labels \`${LIST_LABELS3//&/ & }\`" ;;
+	list_labels4) echo "list, 4 labels \`${LIST_LABELS4//&/ & }\`" ;;
+	list_empty3) echo "list, \`${LIST_EMPTY3//&/ & }\` (empty answer)" ;;
+	list_entity_unknown) echo "list, \`${LIST_ENTITY_UNKNOWN//&/ & } & entityId=<unknown>\`" ;;
+	list_worst) echo "list, worst found: \`${LIST_WORST//&/ & }\`" ;;
 	list_deep) echo "list, page $DEPTH via the cursor" ;;
 	post) echo 'POST create (unique entities)' ;;
+	post16) echo 'POST create, 16 labels of the pool' ;;
 	patch) echo 'PATCH labels (random customers)' ;;
+	patch16) echo 'PATCH 16 labels (random customers, 16 drawn afresh)' ;;
 	token) echo 'POST /oauth2/token' ;;
 	esac
 }
@@ -128,6 +135,18 @@ target_line() { # TEXT OP LIMIT FIGURE-FUNCTION SCENARIO
 	printf -- '- %s — %s (%s)\n' "$text" "$all" "$(join ', ' "${parts[@]}")"
 }
 
+# A figure per connection level without a target.
+info_line() { # TEXT FIGURE-FUNCTION SCENARIO
+	local c parts=()
+	for c in $CONNS; do
+		parts+=("c=$c: $("$2" "$3" "$c")")
+	done
+	printf -- '- %s — %s\n' "$1" "$(join ', ' "${parts[@]}")"
+}
+
+in_run() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+# The product's req/s of SCENARIO over its req/s of the 2-label first page.
+vs_labels2() { ratio "$(val "$1" product "$2" rps)" "$(val list_labels product "$2" rps)"; }
 vs_peer() { ratio "$(val "$1" product "$2" rps)" "$(val "$1" peer "$2" rps)"; }
 vs_floor() { ratio "$(val "$1" product "$2" rps)" "$(val "$1" floor "$2" rps)"; }
 p99_vs_peer() { ratio "$(val "$1" product "$2" p99)" "$(val "$1" peer "$2" p99)"; }
@@ -138,17 +157,63 @@ targets_section() {
 	local s
 	echo "Each figure is a ratio of medians from this run, per connection level; a target is met when it holds at every level."
 	echo
-	target_line 'GET one: product/peer req/s ≥ 2.0' '>=' 2.0 vs_peer get_one
-	target_line 'GET one: product p99 / peer p99 ≤ 0.5' '<=' 0.5 p99_vs_peer get_one
-	target_line 'GET one: product/floor req/s ≥ 0.85' '>=' 0.85 vs_floor get_one
-	for s in list_first list_status list_labels list_deep; do
-		target_line "$(scenario_title "$s"): product/peer ≥ 2.0" '>=' 2.0 vs_peer "$s"
+	if in_run get_one; then
+		target_line 'GET one: product/peer req/s ≥ 2.0' '>=' 2.0 vs_peer get_one
+		target_line 'GET one: product p99 / peer p99 ≤ 0.5' '<=' 0.5 p99_vs_peer get_one
+		target_line 'GET one: product/floor req/s ≥ 0.85' '>=' 0.85 vs_floor get_one
+	fi
+	for s in list_first list_status list_labels list_labels3 list_labels4 list_deep; do
+		in_run "$s" && target_line "$(scenario_title "$s"): product/peer ≥ 2.0" '>=' 2.0 vs_peer "$s"
 	done
-	target_line "product: page $DEPTH costs ≤ 1.3× page 1 (req/s page 1 / page $DEPTH)" '<=' 1.3 depth_cost product
-	target_line "peer, for comparison: page $DEPTH / page 1" '<=' 1.3 depth_cost peer
-	target_line 'POST create: product/peer ≥ 1.5' '>=' 1.5 vs_peer post
-	target_line 'PATCH labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer patch
+	if in_run list_first && in_run list_deep; then
+		target_line "product: page $DEPTH costs ≤ 1.3× page 1 (req/s page 1 / page $DEPTH)" '<=' 1.3 depth_cost product
+		target_line "peer, for comparison: page $DEPTH / page 1" '<=' 1.3 depth_cost peer
+	fi
+	# issue 13: no read is a denial of service, as ratios to the 2-label first page
+	if in_run list_labels; then
+		in_run list_empty3 && target_line "$(scenario_title list_empty3): product ≥ 0.5× its 2-label page" '>=' 0.5 vs_labels2 list_empty3
+		in_run list_entity_unknown && target_line "$(scenario_title list_entity_unknown): product ≥ 0.5× its 2-label page" '>=' 0.5 vs_labels2 list_entity_unknown
+		in_run list_worst && target_line "$(scenario_title list_worst): product ≥ 0.25× its 2-label page" '>=' 0.25 vs_labels2 list_worst
+	fi
+	for s in list_empty3 list_entity_unknown list_worst; do
+		in_run "$s" && info_line "$(scenario_title "$s"): product/peer (no target of its own)" vs_peer "$s"
+	done
+	in_run post && target_line 'POST create: product/peer ≥ 1.5' '>=' 1.5 vs_peer post
+	in_run post16 && target_line 'POST create with 16 labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer post16
+	in_run patch && target_line 'PATCH labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer patch
+	in_run patch16 && target_line 'PATCH 16 labels: product/peer ≥ 1.5' '>=' 1.5 vs_peer patch16
+	echo "- Labels' storage: product/peer ≤ 2.0 — $(storage_verdict)"
 	echo "- Memory: see below — $(memory_verdict)"
+}
+
+# Bytes of the labels' storage of SERVICE (all its label tables), from $T/storage.
+storage_bytes() { # SERVICE
+	awk -v s="$1" '$1 == s { b += $4 } END { print b + 0 }' "$T/storage"
+}
+
+storage_verdict() {
+	local r
+	r=$(ratio "$(storage_bytes product)" "$(storage_bytes peer)")
+	[ -n "$r" ] || { echo 'not measured'; return 0; }
+	if holds "$r" '<=' 2.0; then echo "met ($r ✓)"; else echo "**not met** ($r ✗)"; fi
+}
+
+storage_section() {
+	local svc t rows bytes
+	echo "After seeding and \`ANALYZE TABLE\`: \`data_length + index_length\` from information_schema.TABLES, rows by \`COUNT(*)\`, per customer over the $COUNT seeded ($PER_CUSTOMER labels each out of $LABELS). Seeding took ${PEER_SEED_SECONDS} s for the peer (\`node admin.js seed\`, clients included) and ${PRODUCT_SEED_SECONDS} s for the product (\`customers-admin seed\`)."
+	echo
+	echo '| service | table | rows | rows per customer | MiB | bytes per customer |'
+	echo '|---|---|---:|---:|---:|---:|'
+	while read -r svc t rows bytes; do
+		awk -v s="$svc" -v t="$t" -v r="$rows" -v b="$bytes" -v n="$COUNT" \
+			'BEGIN { printf "| %s | %s | %d | %.2f | %.1f | %.1f |\n", s, t, r, r / n, b / 1048576, b / n }'
+	done <"$T/storage"
+	for svc in product peer; do
+		awk -v s="$svc" -v b="$(storage_bytes "$svc")" -v n="$COUNT" \
+			'BEGIN { printf "| **%s, all label tables** | | | | %.1f | %.1f |\n", s, b / 1048576, b / n }'
+	done
+	echo
+	echo "Ratio product/peer: **$(ratio "$(storage_bytes product)" "$(storage_bytes peer)")** (target ≤ 2.0)."
 }
 
 # "PID RSS_EARLY RSS_LATE" per worker present in the early sample.
@@ -199,7 +264,7 @@ machine_section() {
 	cat <<-EOF
 		- Machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem RAM, $os, Linux $(uname -r). wrk, lighttpd, the services and MariaDB share the cores. Load average (1 min) at the start: $LOAD_START, at the end: $(load_now); anything else running on the machine biases every figure.
 		- MariaDB: $(mariadbd --version | sed 's/^mariadbd *//'); one private server for both services (databases \`customers\` and \`customers_peer\`), the peer's settings: \`innodb_flush_log_at_trx_commit=1\`, buffer pool ${DB_BUFFER_POOL:-1G}, redo log 512M.
-		- Product: customers-fcgi $(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git -C "$SRCDIR" diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null || echo ' + uncommitted changes'), $FCGI_WORKERS workers, binaries from \`${BINDIR/#$T/<state>}\`; $(lighttpd -v 2>&1 | head -n1 | cut -d' ' -f1) with \`conf/lighttpd.conf.in\` as shipped (as \`scripts/serve\`); libfcgi $(pkg-config --modversion fcgi), Connector/C $(pkg-config --modversion libmariadb).
+		- Product: customers-fcgi $(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git -C "$SRCDIR" diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null || echo ' + uncommitted changes'), $FCGI_WORKERS workers, \`[list] scan_limit = $SCAN_LIMIT\` (as shipped), binaries from \`${BINDIR/#$T/<state>}\`; $(lighttpd -v 2>&1 | head -n1 | cut -d' ' -f1) with \`conf/lighttpd.conf.in\` as shipped (as \`scripts/serve\`); libfcgi $(pkg-config --modversion fcgi), Connector/C $(pkg-config --modversion libmariadb).
 		- Peer: Node $(node --version), fastify $(peer_module_version fastify), mariadb $(peer_module_version mariadb), \`WORKERS=$WORKERS\`, default pool (8 connections per worker), plain HTTP.
 		- Floor: \`bench/floor.c\` ($(gcc --version | head -n1), -O2), $FCGI_WORKERS processes, one connection each, no authentication, behind its own lighttpd with the same configuration as the product.
 		- Load: $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), \`-t$WORKERS\` (fewer threads than connections never), ${DURATION} s per run, $REPEATS runs per point (median reported, services interleaved), ${WARM_SECONDS} s warm-up per scenario and service, \`--timeout 10s\`. Every request carries a valid bearer token (the floor ignores it).
@@ -258,6 +323,18 @@ report_write() { # bench/run's arguments
 	results_table
 	printf '\n## Targets\n\n'
 	targets_section
+	if [ -s "$T/pagerows" ]; then
+		printf '\n## Rows per page\n\n'
+		echo "What one request of each list scenario answered, before the measurements (items; whether a cursor to go on came with them). A page may end early (contract §3, \`scan_limit\`), so the services do not always do the same work for one request."
+		echo
+		echo '| scenario | product items | product cursor | peer items | peer cursor |'
+		echo '|---|---:|---|---:|---|'
+		while read -r sc a ac b bc; do
+			echo "| $(scenario_title "$sc") | $a | $ac | $b | $bc |"
+		done <"$T/pagerows"
+	fi
+	printf "\n## Labels' storage\n\n"
+	storage_section
 	printf '\n## Memory\n\n'
 	memory_section
 	# The log of what changed and what it bought: measured once, kept by hand.
