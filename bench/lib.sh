@@ -121,7 +121,6 @@ product_start() {
 	local WORKERS=$FCGI_WORKERS # read by app_conf_write
 	mariadb_app_user
 	app_conf_write
-	sed -i "s/^scan_limit = .*/scan_limit = $SCAN_LIMIT/" "$(APP_CONF)"
 	grep -qx "scan_limit = $SCAN_LIMIT" "$(APP_CONF)" || die "cannot set scan_limit in $(APP_CONF)"
 	app_migrate
 	app_start
@@ -132,16 +131,7 @@ product_start() {
 }
 
 # Seeds partner $PARTNER with customers-admin seed (the peer's distribution).
-# customers-admin seed (schema 4, src/db_seed.c dictionary_fill) binds the
-# label width and the partner id of its dictionary look-up in the wrong
-# order, so it only works when the partner's id equals the width of L-1;
-# bench/run creates partner $PARTNER second (id 2, the width for 11..100
-# labels) and says so when that does not hold.
 product_seed() {
-	local pid width=$((LABELS - 1))
-	width=${#width}
-	pid=$(db_query "SELECT id FROM partners WHERE name = '$PARTNER'")
-	[ "$pid" = "$width" ] || die "partner $PARTNER has id $pid, not $width (the label width): customers-admin seed would fail (see product_seed in bench/lib.sh)"
 	admin seed --partner "$PARTNER" --count "$COUNT" --labels "$LABELS" \
 		--per-customer "$PER_CUSTOMER" --seed 1 >>"$STATE/admin.log" 2>&1 ||
 		die "customers-admin seed failed; see $STATE/admin.log"

@@ -238,9 +238,10 @@ app_conf_write() {
 		jwt_secret_file = jwt-secret
 		cursor_secret_file = cursor-secret
 
-		# the lowest allowed, so cases_scan can cut pages with few customers
+		# the lowest allowed by default, so cases_scan can cut pages with
+		# few customers (bench/run sets the shipped value)
 		[list]
-		scan_limit = 100
+		scan_limit = ${SCAN_LIMIT:-100}
 	CONF
 }
 
