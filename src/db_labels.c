@@ -32,9 +32,8 @@ static const char SQL_RESOLVE[] =
         " FROM partner_label_counts k WHERE k.label_id = d.label_id) FROM " NAMES_TABLE;
 
 /*
- * The known names' rows, in label_id order, so the count triggers lock
- * their counter rows in one order in every writer.  A row already there
- * (the second pass of attach) is left as it is.
+ * The known names' rows, in primary-key order.  A row already there (the
+ * second pass of attach) is left as it is.
  */
 static const char SQL_ATTACH[] =
         "INSERT INTO customer_labels (customer_id, label_id) SELECT ?, d.label_id FROM " NAMES_TABLE
