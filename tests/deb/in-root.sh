@@ -105,6 +105,16 @@ read_customer() {
 		jq -e --arg e "$ENTITY" '.entityId == $e' "$OUT/body"
 }
 check "GET /roles/customers/ID reads it back" read_customer
+# Errors in the envelope even where Debian's lighttpd.conf would refuse or
+# rewrite the URL itself (the snippet's server.http-parseopts).
+bad_id() { # PATH: the application's 400 for a malformed customerId
+	http 400 -H "Authorization: Bearer $TOKEN" --path-as-is "http://localhost:$PORT$1" &&
+		jq -e '.requestId and .errorDetails[0].field == "customerId"' "$OUT/body"
+}
+check "a control character in the path (%0a) reaches the application: 400 envelope" \
+	bad_id '/roles/customers/%0a'
+check "%2F stays inside its path segment (not a route of three): 400 envelope" \
+	bad_id '/roles/customers/a%2Fb'
 check "config and secrets: mode 0640, root:customers-fcgi" bash -c '
 	for f in customers.conf jwt.key cursor.key db-password; do
 		s=$(stat -c "%a %U:%G" /etc/customers-fcgi/$f); echo "$f $s"
