@@ -154,16 +154,34 @@ static unsigned lc_customers_index(const struct list_filter *f)
 	return f->has_entity ? 3 : f->has_status ? 1 : f->has_type ? 2 : 0;
 }
 
-static const char *const customers_index[] = {
-        "idx_customers_partner_id", "idx_customers_partner_status", "idx_customers_partner_type",
-        "uk_customers_partner_entity"};
+/* The keys a walk of customers can drive by, (partner_id[, key column], id). */
+static const struct {
+	const char *index;
+	const char *key; /* the key column's condition, or "" */
+} customers_keys[] = {
+        {"idx_customers_partner_id", ""},
+        {"idx_customers_partner_status", " AND c.status = ?"},
+        {"idx_customers_partner_type", " AND c.entity_type = ?"},
+        {"uk_customers_partner_entity", " AND c.entity_id = ?"},
+};
+
+/* Binds the key column's value of customers_keys[k]. */
+static void lc_key_param(struct list_compose *q, const struct list_filter *f, unsigned k)
+{
+	if (k == 1)
+		db_param_cstr(&q->p, customer_status_name(f->status));
+	else if (k == 2)
+		db_param_cstr(&q->p, entity_type_name(f->type));
+	else if (k == 3)
+		db_param_uuid(&q->p, &f->entity_id);
+}
 
 static void lc_by_customers(struct list_compose *q, uint64_t partner_id,
                             const struct list_filter *f, const struct label_ids *ids,
                             const struct list_range *r)
 {
 	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customers c FORCE INDEX (");
-	lc_text(q, customers_index[lc_customers_index(f)]);
+	lc_text(q, customers_keys[lc_customers_index(f)].index);
 	lc_text(q, ") WHERE c.partner_id = ?");
 	db_param_u64(&q->p, partner_id);
 	lc_filters(q, f);
@@ -197,6 +215,12 @@ struct list_work {
 	void *arg;
 	struct list_stop *stop;
 };
+
+/* Plan 3 of the header: the rarest label's range drives the walk. */
+static int drives_by_labels(const struct list_work *w)
+{
+	return w->ids.n && !w->f->has_entity;
+}
 
 /* A shape's statement with the client check follows all those without. */
 static unsigned list_slot(const struct list_work *w)
@@ -234,7 +258,7 @@ static int list_page(struct db *db, struct list_work *w, MYSQL_STMT **st, int *t
 	*st = db_cached(db, slot);
 	q.sql = *st ? NULL : sql;
 	db_params_init(&q.p);
-	if (w->ids.n && !w->f->has_entity)
+	if (drives_by_labels(w))
 		lc_by_labels(&q, w->partner_id, w->f, &w->ids, &w->range);
 	else
 		lc_by_customers(&q, w->partner_id, w->f, &w->ids, &w->range);
@@ -248,37 +272,30 @@ static int list_page(struct db *db, struct list_work *w, MYSQL_STMT **st, int *t
 	return rc;
 }
 
-/* The statement that finds the scan_limit-th entry of the driving index below after. */
-static void lc_floor(struct list_compose *q, const struct list_work *w, unsigned *slot)
+static unsigned floor_slot(const struct list_work *w)
 {
-	const struct list_filter *f = w->f;
-	unsigned k = lc_customers_index(f);
+	return drives_by_labels(w) ? SLOT_LIST_BOUND_LABEL
+	                           : SLOT_LIST_BOUND_CUSTOMERS + lc_customers_index(w->f);
+}
 
-	if (w->ids.n && !f->has_entity) {
-		*slot = SLOT_LIST_BOUND_LABEL;
+/* The statement that finds the scan_limit-th entry of the driving index below after. */
+static void lc_floor(struct list_compose *q, const struct list_work *w)
+{
+	unsigned k = lc_customers_index(w->f);
+
+	if (drives_by_labels(w)) {
 		lc_text(q, "SELECT customer_id FROM customer_labels FORCE INDEX"
 		           " (idx_customer_labels_filter) WHERE label_id = ? AND customer_id < ?"
 		           " ORDER BY customer_id DESC LIMIT 1 OFFSET ?");
 		db_param_u64(&q->p, w->ids.id[0]);
 	} else {
-		*slot = SLOT_LIST_BOUND_CUSTOMERS + k;
-		lc_text(q, "SELECT id FROM customers FORCE INDEX (");
-		lc_text(q, customers_index[k]);
-		lc_text(q, ") WHERE partner_id = ?");
+		lc_text(q, "SELECT c.id FROM customers c FORCE INDEX (");
+		lc_text(q, customers_keys[k].index);
+		lc_text(q, ") WHERE c.partner_id = ?");
 		db_param_u64(&q->p, w->partner_id);
-		if (k == 1)
-			lc_text(q, " AND status = ?");
-		if (k == 2)
-			lc_text(q, " AND entity_type = ?");
-		if (k == 3)
-			lc_text(q, " AND entity_id = ?");
-		if (k == 1)
-			db_param_cstr(&q->p, customer_status_name(f->status));
-		if (k == 2)
-			db_param_cstr(&q->p, entity_type_name(f->type));
-		if (k == 3)
-			db_param_uuid(&q->p, &f->entity_id);
-		lc_text(q, " AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?");
+		lc_text(q, customers_keys[k].key);
+		lc_key_param(q, w->f, k);
+		lc_text(q, " AND c.id < ? ORDER BY c.id DESC LIMIT 1 OFFSET ?");
 	}
 	db_param_uuid(&q->p, w->range.after);
 	db_param_u64(&q->p, w->scan_limit - 1);
@@ -288,18 +305,14 @@ static void lc_floor(struct list_compose *q, const struct list_work *w, unsigned
 static int list_floor(struct db *db, const struct list_work *w, struct uuid *floor)
 {
 	char sql[LIST_SQL_MAX];
-	struct list_compose q = {0};
+	unsigned slot = floor_slot(w);
+	MYSQL_STMT *st = db_cached(db, slot);
+	struct list_compose q = {.sql = st ? NULL : sql};
 	struct db_cols c;
-	MYSQL_STMT *st;
-	unsigned slot;
 	int rc;
 
 	db_params_init(&q.p);
-	q.sql = sql;
-	lc_floor(&q, w, &slot);
-	st = db_cached(db, slot);
-	if (st)
-		q.sql = NULL;
+	lc_floor(&q, w);
 	rc = lc_finish(db, &q, slot, &st);
 	db_cols_init(&c);
 	db_col_uuid(&c, floor);

@@ -22,10 +22,14 @@
 
 #define LABEL_COUNT_SHARDS "32"
 
-#define NAMES_TABLE                                                                                \
-	"JSON_TABLE(?, '$[*]' COLUMNS (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$')) j"        \
+/* A JSON array parameter as rows j(name [, delta]); COLS: the columns of one element. */
+#define JSON_ROWS(cols) "JSON_TABLE(?, '$[*]' COLUMNS (" cols ")) j"
+#define NAME_COL(path) "name VARCHAR(64) CHARACTER SET utf8mb4 PATH '" path "'"
+/* ... joined to the partner's dictionary entry of each name. */
+#define IN_DICTIONARY                                                                              \
 	" STRAIGHT_JOIN partner_labels d ON d.partner_id = ? AND d.name = j.name COLLATE "         \
 	"utf8mb4_bin"
+#define NAMES_TABLE JSON_ROWS(NAME_COL("$")) IN_DICTIONARY
 
 static const char SQL_RESOLVE[] =
         "SELECT d.label_id, (SELECT CAST(GREATEST(0, COALESCE(SUM(k.n), 0)) AS UNSIGNED)"
@@ -40,17 +44,15 @@ static const char SQL_ATTACH[] =
         " ORDER BY d.label_id ON DUPLICATE KEY UPDATE customer_labels.label_id = VALUES(label_id)";
 
 /* IGNORE: a name another writer added first is the one wanted. */
-static const char SQL_DICTIONARY_ADD[] = "INSERT IGNORE INTO partner_labels (partner_id, name)"
-                                         " SELECT ?, j.name FROM JSON_TABLE(?, '$[*]' COLUMNS"
-                                         " (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$')) j";
+static const char SQL_DICTIONARY_ADD[] =
+        "INSERT IGNORE INTO partner_labels (partner_id, name) SELECT ?, j.name FROM " JSON_ROWS(
+                NAME_COL("$"));
 
 /* [[name, +1 | -1], ...]; nothing for an OFFBOARDED customer, who is not counted. */
 static const char SQL_COUNT[] =
         "INSERT INTO partner_label_counts (label_id, shard, n)"
         " SELECT d.label_id, CONNECTION_ID() % " LABEL_COUNT_SHARDS ", j.delta"
-        " FROM JSON_TABLE(?, '$[*]' COLUMNS (name VARCHAR(64) CHARACTER SET utf8mb4 PATH '$[0]',"
-        " delta INT PATH '$[1]')) j STRAIGHT_JOIN partner_labels d ON d.partner_id = ?"
-        " AND d.name = j.name COLLATE utf8mb4_bin"
+        " FROM " JSON_ROWS(NAME_COL("$[0]") ", delta INT PATH '$[1]'") IN_DICTIONARY
         " WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = ? AND c.status <> 'OFFBOARDED')"
         " ORDER BY d.label_id ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 
