@@ -24,9 +24,11 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
+#include "tasks.h"
 #include "worker.h"
 
 #define MAX_WORKERS 256
+#define MAX_SLOTS (MAX_WORKERS + 8)
 #define BACKOFF_MAX_MS 30000
 #define YOUNG_MS 1000
 
@@ -41,10 +43,10 @@ struct pool {
 	struct config *cfg;
 	const char *config_path;
 	int listen_fd;
-	unsigned nslots;
-	struct slot slots[MAX_WORKERS];
+	unsigned nslots; /* workers, then one per task of tasks.h */
+	struct slot slots[MAX_SLOTS];
 	/* Workers replaced on reload, still finishing their last request. */
-	pid_t retired[MAX_WORKERS * 2];
+	pid_t retired[MAX_SLOTS * 2];
 	unsigned nretired;
 };
 
@@ -78,6 +80,20 @@ static void install_handlers(sigset_t *blocked, sigset_t *old)
 	sigprocmask(SIG_BLOCK, blocked, old);
 }
 
+/* What the child of slot index runs: a worker, or the slot's task. */
+static int slot_run(const struct pool *p, unsigned index)
+{
+	if (index < p->cfg->workers)
+		return worker_run(p->cfg, p->listen_fd, index);
+	close(p->listen_fd);
+	return tasks[index - p->cfg->workers].run(p->cfg);
+}
+
+static unsigned slots_for(const struct config *cfg)
+{
+	return cfg->workers + (unsigned)tasks_count;
+}
+
 static pid_t spawn(struct pool *p, unsigned index)
 {
 	pid_t pid = fork();
@@ -100,7 +116,7 @@ static pid_t spawn(struct pool *p, unsigned index)
 		sigaddset(&stop, SIGTERM);
 		sigaddset(&stop, SIGINT);
 		sigprocmask(SIG_SETMASK, &stop, NULL);
-		_exit(worker_run(p->cfg, p->listen_fd, index));
+		_exit(slot_run(p, index));
 	}
 	return pid;
 }
@@ -177,9 +193,9 @@ static void slot_died(struct slot *s, int status)
 	int young = now - s->started < YOUNG_MS;
 
 	if (WIFSIGNALED(status))
-		log_error("worker %d killed by signal %d", (int)s->pid, WTERMSIG(status));
+		log_error("child %d killed by signal %d", (int)s->pid, WTERMSIG(status));
 	else
-		log_error("worker %d exited with status %d", (int)s->pid, WEXITSTATUS(status));
+		log_error("child %d exited with status %d", (int)s->pid, WEXITSTATUS(status));
 	s->pid = 0;
 	if (young) {
 		slot_back_off(s, now);
@@ -232,7 +248,7 @@ static void reload(struct pool *p)
 	memcpy(fresh.listen, p->cfg->listen, sizeof(fresh.listen));
 	*p->cfg = fresh;
 	log_configure(p->cfg);
-	p->nslots = p->cfg->workers;
+	p->nslots = slots_for(p->cfg);
 	for (unsigned i = 0; i < old_n || i < p->nslots; i++) {
 		struct slot *s = &p->slots[i];
 		pid_t old = s->pid;
@@ -243,8 +259,8 @@ static void reload(struct pool *p)
 		if (old > 0)
 			retire(p, old);
 	}
-	metrics_pool_size(p->nslots);
-	log_info("reloaded %s: %u workers", p->config_path, p->nslots);
+	metrics_pool_size(p->cfg->workers);
+	log_info("reloaded %s: %u workers", p->config_path, p->cfg->workers);
 }
 
 static void stop_all(struct pool *p, const sigset_t *blocked)
@@ -269,10 +285,11 @@ int pool_run(struct config *cfg, const char *config_path, int listen_fd)
 	p.cfg = cfg;
 	p.config_path = config_path;
 	p.listen_fd = listen_fd;
-	p.nslots = cfg->workers;
+	p.nslots = slots_for(cfg);
 	install_handlers(&blocked, &waitmask);
-	metrics_pool_size(p.nslots);
-	log_info("master %d: %u workers", (int)getpid(), p.nslots);
+	metrics_pool_size(cfg->workers);
+	log_info("master %d: %u workers, %u tasks", (int)getpid(), cfg->workers,
+	         (unsigned)tasks_count);
 	fill_slots(&p);
 	while (!got_stop) {
 		sigsuspend(&waitmask);

@@ -1319,6 +1319,14 @@ ALL_CASES="ops token bearer create get list scan walk_concurrent patch client_ch
 # shellcheck disable=SC2034 # used by the runners (run-*.sh)
 WEB_CASES="ops token bearer create get list patch client_check isolation race burst hostile_url methods fcgi metrics"
 
+# Part II's groups live in files of their own (cases-<feature>.sh), each
+# adding its groups to ALL_CASES and, when they cross the web server, to
+# WEB_CASES.
+for f in "$(dirname "${BASH_SOURCE[0]}")"/cases-*.sh; do
+	# shellcheck source=/dev/null
+	[ -e "$f" ] && . "$f"
+done
+
 run_cases() {
 	local globex
 	client_add ACME acme
