@@ -275,9 +275,9 @@ static int client_add_parse(int argc, char **argv, const char **partner, unsigne
 		                   "characters",
 		                   PARTNER_NAME_MAX);
 	if (scopes_parse(scope_text, scopes))
-		return usage_error(
-		        "client add: bad --scopes '%s' (customers:read, customers:write)",
-		        scope_text);
+		return usage_error("client add: bad --scopes '%s' (customers:read, "
+		                   "customers:write, webhooks:manage)",
+		                   scope_text);
 	return EXIT_OK;
 }
 

@@ -136,6 +136,10 @@ static const struct key keys[] = {
         NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
         NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
         NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000, "100"),
+        NUM("webhooks", "allow_private_addresses", KEY_UINT, wh_allow_private, 0, 1, "0"),
+        PATH("webhooks", "ca_file", wh_ca_file),
+        NUM("webhooks", "time_scale", KEY_UINT, wh_time_scale, 1, 1000000, "1"),
+        NUM("webhooks", "concurrency", KEY_UINT, wh_concurrency, 1, 64, "4"),
 };
 
 /* Parser state, shared by the line reader and the key handler. */

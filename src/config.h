@@ -65,6 +65,12 @@ struct config {
 	unsigned throttle_client_failures; /* per client id and window, default 10; 0 = off */
 	unsigned
 	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
+
+	/* [webhooks]: delivery (contract §13) */
+	unsigned wh_allow_private; /* 1: loopback/private/link-local/CGNAT receivers allowed */
+	char wh_ca_file[256];      /* PEM CA bundle for receivers; "" = the system's */
+	unsigned wh_time_scale;    /* retry delays and the 5-day cut-off divided by it; 1 */
+	unsigned wh_concurrency;   /* deliveries in flight per subscription, default 4 */
 };
 
 /* One database server: a unix socket, or host and port. */

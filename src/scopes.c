@@ -17,6 +17,7 @@ static const struct {
 } scope_names[] = {
         {SCOPE_READ, "customers:read"},
         {SCOPE_WRITE, "customers:write"},
+        {SCOPE_WEBHOOKS, "webhooks:manage"},
 };
 
 static int scope_lookup(const char *s, size_t n, unsigned *bit)

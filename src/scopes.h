@@ -7,9 +7,10 @@
 
 #include <stddef.h>
 
-enum scope { SCOPE_READ = 1u, SCOPE_WRITE = 2u };
+/* webhooks:manage (contract §13) is granted on its own: it implies no customers scope. */
+enum scope { SCOPE_READ = 1u, SCOPE_WRITE = 2u, SCOPE_WEBHOOKS = 4u };
 
-#define SCOPE_ALL (SCOPE_READ | SCOPE_WRITE)
+#define SCOPE_ALL (SCOPE_READ | SCOPE_WRITE | SCOPE_WEBHOOKS)
 
 /* The name of one scope bit ("customers:write", static storage), NULL for anything else. */
 const char *scope_name(unsigned scope);

@@ -94,6 +94,10 @@ static void test_defaults(void)
 	is_int(c.token_ttl, 3600, "default token_ttl");
 	is_int(c.jwt_secret_len, 0, "default jwt_secret_len");
 	is_int(c.cursor_secret_len, 0, "default cursor_secret_len");
+	is_int(c.wh_allow_private, 0, "default allow_private_addresses: off");
+	is_str(c.wh_ca_file, "", "default ca_file: the system's");
+	is_int(c.wh_time_scale, 1, "default time_scale: real time");
+	is_int(c.wh_concurrency, 4, "default concurrency");
 }
 
 static void test_minimal(void)
@@ -222,6 +226,15 @@ static const struct value_case {
         {__LINE__, "auth", "token_ttl", "59", K_FAIL, 0, 0, NULL},
         {__LINE__, "auth", "token_ttl", "86401", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "8 ; inline comment", K_UINT, F(workers), 8, NULL},
+        {__LINE__, "webhooks", "allow_private_addresses", "1", K_UINT, F(wh_allow_private), 1,
+         NULL},
+        {__LINE__, "webhooks", "allow_private_addresses", "2", K_FAIL, 0, 0, NULL},
+        {__LINE__, "webhooks", "ca_file", "/etc/ssl/private-ca.pem", K_STR, F(wh_ca_file), 0, NULL},
+        {__LINE__, "webhooks", "time_scale", "1000", K_UINT, F(wh_time_scale), 1000, NULL},
+        {__LINE__, "webhooks", "time_scale", "0", K_FAIL, 0, 0, NULL},
+        {__LINE__, "webhooks", "time_scale", "1000001", K_FAIL, 0, 0, NULL},
+        {__LINE__, "webhooks", "concurrency", "64", K_UINT, F(wh_concurrency), 64, NULL},
+        {__LINE__, "webhooks", "concurrency", "0", K_FAIL, 0, 0, NULL},
 };
 
 static void check_value(const struct value_case *c, const struct config *cfg, const char *name)

@@ -19,6 +19,9 @@ static void test_scopes(void)
 	        {"customers:write", 0, SCOPE_WRITE},
 	        {"customers:read customers:write", 0, SCOPE_READ | SCOPE_WRITE},
 	        {"customers:write customers:read", 0, SCOPE_READ | SCOPE_WRITE},
+	        {"webhooks:manage", 0, SCOPE_WEBHOOKS},
+	        {"customers:read webhooks:manage", 0, SCOPE_READ | SCOPE_WEBHOOKS},
+	        {"webhooks:manag", -1, 0},
 	        {"  customers:read   customers:read ", 0, SCOPE_READ},
 	        {"", -1, 0},
 	        {"   ", -1, 0},
@@ -47,6 +50,8 @@ static void test_scopes(void)
 	is_str(out, "customers:write", "scopes_format write");
 	scopes_format(SCOPE_READ | SCOPE_WRITE, out, sizeof(out));
 	is_str(out, "customers:read customers:write", "scopes_format both");
+	scopes_format(SCOPE_ALL, out, sizeof(out));
+	is_str(out, "customers:read customers:write webhooks:manage", "scopes_format all three");
 	scopes_format(0, out, sizeof(out));
 	is_str(out, "", "scopes_format none");
 	scopes_format(SCOPE_READ | SCOPE_WRITE, out, 10);
