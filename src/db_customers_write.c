@@ -2,7 +2,8 @@
  * db_customers_write: creating customers, changing their labels and
  * status, and the audit record of each.
  *
- * Writes run in db_tx() with their audit record, written last.  The
+ * Writes run in db_tx() with their audit record and then their event
+ * (db_events.h), written last.  The
  * customer's row lock (SELECT ... FOR UPDATE) orders concurrent PATCHes;
  * the unique key (partner_id, entity_id) decides concurrent creates.
  * A customer's labels are rows of customer_labels (db_labels.c), kept in
@@ -18,6 +19,7 @@
 
 #include "clock.h"
 #include "db_customers_internal.h"
+#include "db_events.h"
 #include "db_labels.h"
 #include "log.h"
 
@@ -164,6 +166,9 @@ static int create_run(struct db *db, void *arg)
 		rc = db_labels_count(db, w->who->partner_id, w->id, NULL, &w->c->labels);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
+	if (rc == DB_OK)
+		rc = db_event_customer(db, w->who->partner_id, w->id, STATUS_CREATED, "CREATED",
+		                       a.ms);
 	return rc;
 }
 
@@ -365,6 +370,8 @@ static int labels_run(struct db *db, void *arg)
 		rc = labels_set_locked(db, w, want, ms, &changed);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
+	if (rc == DB_OK && changed)
+		rc = db_event_labels(db, w->who->partner_id, w->id, 1, ms);
 	if (rc == DB_OK)
 		*w->changed = changed;
 	return rc;
@@ -416,26 +423,32 @@ static int update_status(struct db *db, const struct uuid *id, enum customer_sta
 	return db_exec(db, SLOT_CUSTOMER_STATUS, SQL_STATUS, &p, NULL);
 }
 
-/* Setting the current status again changes nothing (no version bump) but is audited. */
+/*
+ * Setting the current status again changes nothing (no version bump, no
+ * event) but is audited.
+ */
 static int status_run(struct db *db, void *arg)
 {
 	struct status_work *w = arg;
 	int64_t ms = clock_wall_ms(), cancel = -1;
 	const char *to = customer_status_name(w->status);
 	struct audit_rec a = {w->id, 0, "status", NULL, NULL, w->lk.status, to, ms};
-	int rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
+	int changed, rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
 
 	if (rc != DB_OK)
 		return rc;
 	a.partner_id = w->lk.partner_id;
 	if (status_offboarding(w->status))
 		cancel = w->lk.cancellation_ms >= 0 ? w->lk.cancellation_ms : ms;
-	if (strcmp(w->lk.status, to) != 0)
+	changed = strcmp(w->lk.status, to) != 0;
+	if (changed)
 		rc = update_status(db, w->id, w->status, cancel, ms);
 	if (rc == DB_OK && offboarded_changes(w->lk.status, w->status))
 		rc = db_labels_count_all(db, w->id, w->status == STATUS_OFFBOARDED ? -1 : 1);
 	if (rc == DB_OK)
 		rc = audit_write(db, w->who, &a);
+	if (rc == DB_OK && changed)
+		rc = db_event_customer(db, a.partner_id, w->id, w->status, "UPDATED", ms);
 	return rc;
 }
 
