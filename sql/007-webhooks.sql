@@ -97,3 +97,18 @@ CREATE TABLE IF NOT EXISTS webhook_attempts (
   CONSTRAINT fk_attempts_webhook FOREIGN KEY (webhook_id) REFERENCES webhooks (id)
     ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- webhook_audit: who created, changed, rotated, replayed or deleted a
+-- subscription (contract §7: audit in the write's transaction).  No
+-- foreign key: the record outlives a deleted subscription.
+CREATE TABLE IF NOT EXISTS webhook_audit (
+  id         BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  webhook_id BINARY(16)      NOT NULL,
+  partner_id INT UNSIGNED    NOT NULL,
+  client_id  VARCHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  request_id VARCHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NULL,
+  action     ENUM('create','update','delete','rotate','replay') NOT NULL,
+  created_at DATETIME(3)     NOT NULL,
+  PRIMARY KEY (id),
+  KEY idx_webhook_audit_webhook (webhook_id, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

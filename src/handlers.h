@@ -18,5 +18,13 @@ void h_customer_patch(struct request *r, const char *arg);
 void h_healthz(struct request *r, const char *arg);
 void h_metrics(struct request *r, const char *arg);
 void h_jwks(struct request *r, const char *arg);
+void h_webhooks_create(struct request *r, const char *arg);
+void h_webhooks_list(struct request *r, const char *arg);
+void h_webhook_get(struct request *r, const char *arg);
+void h_webhook_patch(struct request *r, const char *arg);
+void h_webhook_delete(struct request *r, const char *arg);
+void h_webhook_rotate(struct request *r, const char *arg);
+void h_webhook_deliveries(struct request *r, const char *arg);
+void h_webhook_replay(struct request *r, const char *arg);
 
 #endif

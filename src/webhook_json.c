@@ -31,7 +31,7 @@ static int unknown_fields(const json_t *body, const char *const *known, struct a
 	const json_t *v;
 	int rc = 0;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach ((json_t *)body, key, v) {
 		size_t i = 0;
 
 		while (known[i] && strcmp(known[i], key) != 0)
@@ -61,15 +61,16 @@ static int parse_types(const json_t *j, char out[WEBHOOK_TYPES_MAX], struct api_
 
 	if (!json_is_array(j) || json_array_size(j) == 0)
 		return refuse(err, "eventTypes", "INVALID_TYPE", "must be a non-empty array");
-	json_array_foreach(j, i, v) {
+	json_array_foreach (j, i, v) {
 		int t = type_index(v);
 		char field[32];
 
 		snprintf(field, sizeof(field), "eventTypes[%zu]", i);
 		if (t < 0)
-			return refuse(err, field, "INVALID_VALUE",
-			              "must be CUSTOMER_NOTIFICATION, LABELS_UPDATE_NOTIFICATION or "
-			              "OFFBOARDING_NOTIFICATION");
+			return refuse(
+			        err, field, "INVALID_VALUE",
+			        "must be CUSTOMER_NOTIFICATION, LABELS_UPDATE_NOTIFICATION or "
+			        "OFFBOARDING_NOTIFICATION");
 		if (seen & (1u << t))
 			return refuse(err, field, "DUPLICATE", "listed twice");
 		seen |= 1u << t;
@@ -195,42 +196,68 @@ int webhook_parse_replay(const json_t *body, int64_t *since_ms, struct api_err *
 	return failed ? -1 : 0;
 }
 
+/* Exactly n decimal digits at s -> *out; 0 or -1. */
+static int digits(const char *s, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
 /* "+hh:mm", "-hh:mm" or "Z" -> seconds east of UTC; -1 if none of them. */
 static int zone_offset(const char *s, long *off)
 {
-	int h, m, n = 0;
+	int h, m;
 
 	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0') {
 		*off = 0;
 		return 0;
 	}
-	if ((s[0] != '+' && s[0] != '-') || sscanf(s + 1, "%2d:%2d%n", &h, &m, &n) != 2 ||
-	    n != 5 || s[6] != '\0' || h > 23 || m > 59)
+	if ((s[0] != '+' && s[0] != '-') || digits(s + 1, 2, &h) || s[3] != ':' ||
+	    digits(s + 4, 2, &m) || s[6] != '\0' || h > 23 || m > 59)
 		return -1;
 	*off = (s[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
 	return 0;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" into tm (as written: year and month not yet offset). */
+static int date_time(const char *s, struct tm *tm)
+{
+	if (digits(s, 4, &tm->tm_year) || s[4] != '-' || digits(s + 5, 2, &tm->tm_mon) ||
+	    s[7] != '-' || digits(s + 8, 2, &tm->tm_mday) || (s[10] != 'T' && s[10] != 't') ||
+	    digits(s + 11, 2, &tm->tm_hour) || s[13] != ':' || digits(s + 14, 2, &tm->tm_min) ||
+	    s[16] != ':' || digits(s + 17, 2, &tm->tm_sec))
+		return -1;
+	return tm->tm_mon < 1 || tm->tm_mon > 12 || tm->tm_mday < 1 || tm->tm_mday > 31 ||
+	                       tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60
+	               ? -1
+	               : 0;
+}
+
 int rfc3339_parse(const char *s, int64_t *ms)
 {
 	struct tm tm = {0};
-	int n = 0, frac = 0, digits = 0;
+	int frac = 0, n = 0;
 	long off;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
+	if (strlen(s) < 20 || date_time(s, &tm))
 		return -1;
-	s += n;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-			if (digits < 3)
-				frac = frac * 10 + (*s - '0');
-	for (int d = digits; d < 3; d++)
-		frac *= 10;
-	if ((digits == 0 && s[-1] == '.') || zone_offset(s, &off) || tm.tm_mon < 1 ||
-	    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
+	s += 19;
+	if (*s == '.') {
+		for (s++; s[n] >= '0' && s[n] <= '9'; n++)
+			if (n < 3)
+				frac = frac * 10 + (s[n] - '0');
+		if (n == 0)
+			return -1;
+		for (int d = n; d < 3; d++)
+			frac *= 10;
+		s += n;
+	}
+	if (zone_offset(s, &off))
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;

@@ -19,10 +19,10 @@
 
 /* A POST or PATCH body; borrowed strings point into the parsed JSON. */
 struct webhook_input {
-	const char *url;                 /* NULL: absent (PATCH) */
-	char types[WEBHOOK_TYPES_MAX];   /* "A,B" (the SET's text); "" = absent (PATCH) */
-	const char *description;         /* NULL: absent */
-	int enabled;                     /* -1 absent, else 0 or 1 (PATCH) */
+	const char *url;               /* NULL: absent (PATCH) */
+	char types[WEBHOOK_TYPES_MAX]; /* "A,B" (the SET's text); "" = absent (PATCH) */
+	const char *description;       /* NULL: absent */
+	int enabled;                   /* -1 absent, else 0 or 1 (PATCH) */
 };
 
 /* One subscription as stored. */

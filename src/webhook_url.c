@@ -26,8 +26,10 @@ static int host_check(const char *host, int allow_private, char *why, size_t why
 	for (i = res; i && rc == 0; i = i->ai_next) {
 		enum net_class c = net_policy_check(i->ai_addr, allow_private);
 		const void *a = i->ai_family == AF_INET6
-		                        ? (const void *)&((struct sockaddr_in6 *)(void *)i->ai_addr)->sin6_addr
-		                        : (const void *)&((struct sockaddr_in *)(void *)i->ai_addr)->sin_addr;
+		                        ? (const void *)&((struct sockaddr_in6 *)(void *)i->ai_addr)
+		                                  ->sin6_addr
+		                        : (const void *)&((struct sockaddr_in *)(void *)i->ai_addr)
+		                                  ->sin_addr;
 
 		if (c == NET_ALLOWED)
 			continue;

@@ -242,6 +242,15 @@ app_conf_write() {
 		# few customers (bench/run sets the shipped value)
 		[list]
 		scan_limit = ${SCAN_LIMIT:-100}
+
+		# The tests' webhook receivers listen on 127.0.0.1 with a
+		# certificate of a CA made by cases-webhooks.sh: the operator's
+		# relaxation is on here (WH_ALLOW_PRIVATE=0 turns it off), and the
+		# retry schedule runs 1000 times faster.
+		[webhooks]
+		allow_private_addresses = ${WH_ALLOW_PRIVATE:-1}
+		ca_file = $STATE/webhook-ca.pem
+		time_scale = ${WH_TIME_SCALE:-1000}
 	CONF
 }
 
