@@ -65,6 +65,9 @@ struct config {
 	unsigned throttle_client_failures; /* per client id and window, default 10; 0 = off */
 	unsigned
 	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
+
+	/* [events] */
+	unsigned events_retention_days; /* how long events are kept (the feed), default 30 */
 };
 
 /* One database server: a unix socket, or host and port. */
