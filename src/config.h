@@ -66,6 +66,9 @@ struct config {
 	unsigned
 	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
 
+	/* [events] */
+	unsigned events_retention_days; /* how long events are kept (the feed), default 30 */
+
 	/* [webhooks]: delivery (contract §13) */
 	unsigned wh_allow_private; /* 1: loopback/private/link-local/CGNAT receivers allowed */
 	char wh_ca_file[256];      /* PEM CA bundle for receivers; "" = the system's */

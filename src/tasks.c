@@ -3,8 +3,10 @@
  * the end marker, so the table stays valid C while it is empty.
  */
 #include "tasks.h"
+#include "sequencer.h"
 
 const struct task tasks[] = {
+        {"event sequencer", sequencer_run},
         {NULL, NULL},
 };
 

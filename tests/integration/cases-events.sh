@@ -77,4 +77,15 @@ cases_events_outbox() {
 		'outbox: every eventId is a UUIDv7'
 }
 
-ALL_CASES+=" events_outbox"
+all_sequenced() { [ "$(db_query "SELECT COUNT(*) FROM events WHERE seq IS NULL")" = 0 ]; }
+
+# The sequencer stamps every committed event, gapless from 1.
+cases_events_sequencer() {
+	ok 'sequencer: every event gets a seq within 3 s' wait_until 30 all_sequenced
+	is "$(db_query "SELECT CONCAT(MIN(seq), ' ', MAX(seq) - COUNT(*) + 1) FROM events")" "1 1" \
+		'sequencer: seqs run from 1 without a gap'
+	is "$(db_query "SELECT COUNT(*) FROM leases WHERE name = 'event-sequencer' AND expires_at > NOW(3)")" 1 \
+		'sequencer: it holds its lease'
+}
+
+ALL_CASES+=" events_outbox events_sequencer"
