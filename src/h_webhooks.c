@@ -100,10 +100,11 @@ static int secret_make(const struct request *r, const struct uuid *id,
 
 static void answer_secret(struct request *r, const struct uuid *id, const char *secret)
 {
-	char text[UUID_STR_LEN + 1];
+	char text[UUID_STR_LEN + 1] = "";
 	json_t *body;
 
-	uuid_format(id, text);
+	if (id)
+		uuid_format(id, text);
 	body = id ? json_pack("{s:s, s:s}", "webhookId", text, "secret", secret)
 	          : json_pack("{s:s}", "secret", secret);
 	response_json(r, 200, body, NULL);

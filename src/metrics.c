@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "metrics.h"
@@ -25,6 +26,11 @@ static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 
 #define NROUTES (ROUTES_MAX + 1) /* last: requests that found no route */
 
+static const char *const outcomes[] = {"DELIVERED", "FAILED_RETRYING", "FAILED"};
+static const double delivery_bounds[] = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                         2.5,  5,     10,   30,  60,   300};
+#define NDELIVERY_BOUNDS (sizeof(delivery_bounds) / sizeof(delivery_bounds[0]))
+
 struct shared {
 	atomic_ulong requests[NROUTES][NSTATUS];
 	atomic_ulong buckets[NROUTES][NBOUNDS + 1]; /* last: +Inf */
@@ -33,6 +39,11 @@ struct shared {
 	atomic_ulong db_reconnects;
 	atomic_ulong worker_restarts;
 	atomic_uint pool_size;
+	/* webhooks (deliver.c): attempts by outcome, commit -> 2xx latency, backlog ages */
+	atomic_ulong deliveries[3];
+	atomic_ulong delivery_buckets[NDELIVERY_BOUNDS + 1];
+	atomic_ulong delivery_micros;
+	atomic_long backlog_age_ms[2]; /* [0] disabled, [1] enabled subscriptions; -1 none */
 };
 
 static struct shared *shm;
@@ -103,6 +114,32 @@ void metrics_pool_size(unsigned workers)
 {
 	if (shm)
 		atomic_store_explicit(&shm->pool_size, workers, memory_order_relaxed);
+}
+
+void metrics_delivery(const char *outcome, double latency)
+{
+	size_t b = 0, i = 0;
+
+	if (!shm)
+		return;
+	while (i < 3 && strcmp(outcomes[i], outcome) != 0)
+		i++;
+	if (i < 3)
+		add(&shm->deliveries[i], 1);
+	if (latency < 0)
+		return;
+	while (b < NDELIVERY_BOUNDS && latency > delivery_bounds[b])
+		b++;
+	add(&shm->delivery_buckets[b], 1);
+	add(&shm->delivery_micros, (unsigned long)(latency * 1e6));
+}
+
+void metrics_delivery_backlog(long long enabled_ms, long long disabled_ms)
+{
+	if (!shm)
+		return;
+	atomic_store_explicit(&shm->backlog_age_ms[1], (long)enabled_ms, memory_order_relaxed);
+	atomic_store_explicit(&shm->backlog_age_ms[0], (long)disabled_ms, memory_order_relaxed);
 }
 
 struct out {
@@ -205,6 +242,44 @@ static void render_gauges(struct out *o)
 	     atomic_load_explicit(&shm->pool_size, memory_order_relaxed));
 }
 
+static void render_deliveries(struct out *o)
+{
+	unsigned long cum = 0;
+
+	emit(o, "# HELP customers_webhook_deliveries_total Webhook delivery attempts by outcome.\n"
+	        "# TYPE customers_webhook_deliveries_total counter\n");
+	for (size_t i = 0; i < 3; i++)
+		emit(o, "customers_webhook_deliveries_total{outcome=\"%s\"} %lu\n", outcomes[i],
+		     get(&shm->deliveries[i]));
+	emit(o, "# HELP customers_webhook_delivery_latency_seconds From the event's commit to "
+	        "its receiver's 2xx.\n"
+	        "# TYPE customers_webhook_delivery_latency_seconds histogram\n");
+	for (size_t b = 0; b <= NDELIVERY_BOUNDS; b++) {
+		cum += get(&shm->delivery_buckets[b]);
+		if (b < NDELIVERY_BOUNDS)
+			emit(o,
+			     "customers_webhook_delivery_latency_seconds_bucket{le=\"%g\"} %lu\n",
+			     delivery_bounds[b], cum);
+		else
+			emit(o,
+			     "customers_webhook_delivery_latency_seconds_bucket{le=\"+Inf\"} %lu\n",
+			     cum);
+	}
+	emit(o,
+	     "customers_webhook_delivery_latency_seconds_sum %.6f\n"
+	     "customers_webhook_delivery_latency_seconds_count %lu\n",
+	     (double)get(&shm->delivery_micros) / 1e6, cum);
+	emit(o, "# HELP customers_webhook_oldest_undelivered_seconds Age of the oldest event not "
+	        "yet delivered or finally failed, by subscription state (0: none).\n"
+	        "# TYPE customers_webhook_oldest_undelivered_seconds gauge\n");
+	for (int e = 1; e >= 0; e--) {
+		long ms = atomic_load_explicit(&shm->backlog_age_ms[e], memory_order_relaxed);
+
+		emit(o, "customers_webhook_oldest_undelivered_seconds{subscription=\"%s\"} %.3f\n",
+		     e ? "enabled" : "disabled", ms > 0 ? (double)ms / 1000.0 : 0.0);
+	}
+}
+
 long metrics_render(char *buf, size_t cap)
 {
 	struct out o = {buf, cap, 0, 0};
@@ -219,5 +294,6 @@ long metrics_render(char *buf, size_t cap)
 		if ((size_t)r < table_n || r == ROUTES_MAX)
 			render_histogram(&o, r);
 	render_gauges(&o);
+	render_deliveries(&o);
 	return o.overflow ? -1 : (long)o.len;
 }

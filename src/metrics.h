@@ -26,6 +26,11 @@ void metrics_db(unsigned long errors, unsigned long reconnects);
 void metrics_worker_restart(void);
 void metrics_pool_size(unsigned workers);
 
+/* One webhook attempt ("DELIVERED", ...); latency commit -> 2xx in seconds, < 0 if none. */
+void metrics_delivery(const char *outcome, double latency);
+/* The oldest open delivery's age, of enabled and of disabled subscriptions; -1 when none. */
+void metrics_delivery_backlog(long long enabled_ms, long long disabled_ms);
+
 /* Prometheus text exposition, NUL-terminated, into buf; returns length or -1 if it does not fit. */
 long metrics_render(char *buf, size_t cap);
 

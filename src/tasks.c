@@ -3,10 +3,12 @@
  * the end marker, so the table stays valid C while it is empty.
  */
 #include "tasks.h"
+#include "deliver.h"
 #include "sequencer.h"
 
 const struct task tasks[] = {
         {"event sequencer", sequencer_run},
+        {"webhook deliverer", deliver_run},
         {NULL, NULL},
 };
 

@@ -156,5 +156,228 @@ cases_webhooks_ssrf() {
 		expect_error 400 BAD_REQUEST URL_NOT_ALLOWED "webhooks ssrf: $u refused at registration"
 	done
 }
-ALL_CASES+=" webhooks_crud webhooks_scope webhooks_isolation webhooks_ssrf"
+
+# ---- the receiver ---------------------------------------------------------------
+
+WH_NODE_MODULES=${WH_NODE_MODULES:-${XDG_CACHE_HOME:-$HOME/.cache}/customers-fcgi/node/node_modules}
+WH_PORT=
+
+# A CA and a certificate for 127.0.0.1/localhost signed by it; the CA is
+# the service's [webhooks] ca_file (lib.sh).  Then the receiver.
+wh_receiver_start() {
+	[ -n "$WH_PORT" ] && return 0
+	[ -f "$WH_NODE_MODULES/standardwebhooks/package.json" ] ||
+		die "npm standardwebhooks is not in $WH_NODE_MODULES: run scripts/deps"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=webhook-test-ca \
+		-keyout "$STATE/webhook-ca.key" -out "$STATE/webhook-ca.pem" 2>>"$STATE/openssl.log" &&
+		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$STATE/receiver.key" \
+			-out "$STATE/receiver.csr" 2>>"$STATE/openssl.log" &&
+		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$STATE/receiver.ext" &&
+		openssl x509 -req -in "$STATE/receiver.csr" -CA "$STATE/webhook-ca.pem" \
+			-CAkey "$STATE/webhook-ca.key" -CAcreateserial -days 2 -extfile "$STATE/receiver.ext" \
+			-out "$STATE/receiver.pem" 2>>"$STATE/openssl.log" || die "openssl failed; see $STATE/openssl.log"
+	WH_PORT=$(free_port)
+	: >"$STATE/receiver.jsonl"
+	WH_NODE_MODULES=$WH_NODE_MODULES spawn "$STATE/receiver.pid" "$STATE/receiver.log" \
+		node "$SRCDIR/tests/integration/webhook-receiver.js" "$WH_PORT" "$STATE/receiver.pem" \
+		"$STATE/receiver.key" "$STATE/receiver.jsonl"
+	wait_until 100 wh_receiver_up || die "the webhook receiver did not start; see $STATE/receiver.log"
+}
+
+wh_receiver_up() {
+	curl -s -o /dev/null --cacert "$STATE/webhook-ca.pem" "https://127.0.0.1:$WH_PORT/ping"
+}
+
+# Configures endpoint NAME: secrets (JSON array), statuses (JSON array), [location].
+wh_endpoint() { # NAME SECRETS STATUSES [LOCATION]
+	curl -s --cacert "$STATE/webhook-ca.pem" -H 'Content-Type: application/json' \
+		-d "$(jq -nc --argjson s "$2" --argjson t "$3" --arg l "${4:-}" '{secrets: $s, statuses: $t, location: $l}')" \
+		"https://127.0.0.1:$WH_PORT/_control/$1" >/dev/null
+}
+
+# The deliveries endpoint NAME received, as a JSON array (oldest first).
+wh_received() { # NAME
+	jq -sc --arg p "$1" '[.[] | select(.path == $p)]' "$STATE/receiver.jsonl"
+}
+
+wh_count_at_least() { # NAME N
+	[ "$(wh_received "$1" | jq length)" -ge "$2" ]
+}
+
+wh_url() { echo "https://127.0.0.1:$WH_PORT/$1"; }
+
+# jq -e without its output.
+wh_jq() { jq -e "$@" >/dev/null; }
+
+# The subscription's attempt log (first page) into BODY.
+wh_attempts() { # TOKEN ID
+	req GET "/webhooks/$2/deliveries?limit=100" -H "$(bearer "$1")"
+}
+
+# ---- delivery ---------------------------------------------------------------------
+
+cases_webhooks_delivery() {
+	local id secret cid got t0 lat ev
+	wh_receiver_start
+	wh_client WHD wh-deliv 'customers:read customers:write webhooks:manage'
+	wh_create "$WHD_TOK" "$(wh_url d1)" '["CUSTOMER_NOTIFICATION","LABELS_UPDATE_NOTIFICATION"]'
+	id=$WH_ID secret=$WH_SECRET
+	wh_endpoint d1 "[\"$secret\"]" '[200]'
+	t0=$(date +%s%3N)
+	create "$WHD_TOK" "$(uuid4)" NATURAL_PERSON '["a"]'
+	cid=$NEW_ID
+	wait_until 100 wh_count_at_least d1 1
+	got=$(wh_received d1)
+	lat=$(($(jq '.[0].at' <<<"$got") - t0))
+	ok "webhooks delivery: POST's event delivered within 1 s (${lat} ms, shared machine)" test "$lat" -lt 1000
+	ok 'webhooks delivery: verified by the standardwebhooks library' wh_jq '.[0].verified == [true]' <<<"$got"
+	ev=$(jq -r '.[0].body' <<<"$got")
+	ok 'webhooks delivery: body is the event object {eventId, eventType, occurredOn, data}' wh_jq --arg c "$cid" \
+		'(keys == ["data","eventId","eventType","occurredOn"]) and .eventType == "CUSTOMER_NOTIFICATION"
+		 and .data.customerId == $c and .data.notificationType == "CREATED"' <<<"$ev"
+	is "$(jq -r '.[0].id' <<<"$got")" "$(jq -r .eventId <<<"$ev")" 'webhooks delivery: webhook-id is the eventId'
+	like "$(jq -r '.[0].userAgent' <<<"$got")" '^customers-fcgi/' 'webhooks delivery: User-Agent customers-fcgi/<version>'
+	is "$(jq -r '.[0].contentType' <<<"$got")" application/json 'webhooks delivery: Content-Type application/json'
+	ok 'webhooks delivery: webhook-timestamp is now (Unix seconds)' \
+		test $(($(jq -r '.[0].timestamp' <<<"$got") - t0 / 1000)) -le 5
+	req PATCH "/roles/customers/$cid" -H "$(bearer "$WHD_TOK")" -H "Requestor-ID: $(uuid4)" "${JH[@]}" -d '{"labels":["b"]}'
+	wait_until 100 wh_count_at_least d1 2
+	ok 'webhooks delivery: PATCH delivers LABELS_UPDATE_NOTIFICATION' wh_jq --arg c "$cid" \
+		'.[1].body | fromjson | .eventType == "LABELS_UPDATE_NOTIFICATION" and (.data.updatedCustomers | index($c) != null)' \
+		<<<"$(wh_received d1)"
+	wh_attempts "$WHD_TOK" "$id"
+	ok 'webhooks delivery: the attempt log shows both DELIVERED with 200, newest first' wh_jq \
+		'(.data | length) == 2 and all(.data[]; .outcome == "DELIVERED" and .httpStatus == 200 and .attempt == 1
+		 and (.durationMs | type == "number") and .error == null) and .data[0].attemptedOn >= .data[1].attemptedOn' <<<"$BODY"
+	wh_order
+}
+
+# Per-customer order: five PATCHes of one customer in a row arrive in their order.
+wh_order() {
+	local cid i want got
+	wh_create "$WHD_TOK" "$(wh_url order)" '["LABELS_UPDATE_NOTIFICATION"]'
+	wh_endpoint order "[\"$WH_SECRET\"]" '[200]'
+	create "$WHD_TOK" "$(uuid4)" NATURAL_PERSON '[]'
+	cid=$NEW_ID
+	for i in 1 2 3 4 5; do
+		req PATCH "/roles/customers/$cid" -H "$(bearer "$WHD_TOK")" -H "Requestor-ID: $(uuid4)" "${JH[@]}" -d "{\"labels\":[\"o$i\"]}"
+	done
+	wait_until 100 wh_count_at_least order 5
+	want=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(event_id),9,0,'-'),14,0,'-'),19,0,'-'),24,0,'-'))
+		FROM events WHERE customer_id = UNHEX('$(hex_of "$cid")') AND event_type = 'LABELS_UPDATE_NOTIFICATION' ORDER BY seq" | joined)
+	got=$(wh_received order | jq -r '.[].id' | joined)
+	is "$got" "$want" 'webhooks delivery: one customer'"'"'s events arrive in commit order'
+}
+
+# 500, 500, then 200: three attempts with the same webhook-id and body,
+# each signed afresh and verified; the log shows FAILED_RETRYING twice.
+cases_webhooks_retry() {
+	local id got
+	wh_receiver_start
+	wh_client WHR wh-retry 'customers:write webhooks:manage'
+	wh_create "$WHR_TOK" "$(wh_url r1)"
+	id=$WH_ID
+	wh_endpoint r1 "[\"$WH_SECRET\"]" '[500, 503, 200]'
+	create "$WHR_TOK" "$(uuid4)" LEGAL_ENTITY
+	wait_until 200 wh_count_at_least r1 3
+	got=$(wh_received r1)
+	is "$(jq length <<<"$got")" 3 'webhooks retry: 500, 503, 200: three attempts'
+	ok 'webhooks retry: same webhook-id and body every time, every one verified' wh_jq \
+		'(map(.id) | unique | length) == 1 and (map(.body) | unique | length) == 1 and all(.[]; .verified == [true])' <<<"$got"
+	sleep 0.3
+	wh_attempts "$WHR_TOK" "$id"
+	is "$(jb '[.data[] | "\(.attempt):\(.httpStatus):\(.outcome)"] | join(" ")')" \
+		'3:200:DELIVERED 2:503:FAILED_RETRYING 1:500:FAILED_RETRYING' 'webhooks retry: the attempt log, newest first'
+	is "$(jb '.data[1].error')" 'HTTP 503' 'webhooks retry: the error names the status'
+	wh_endpoint r1 "[\"$WH_SECRET\"]" '[302]' "$(wh_url r1-target)"
+	create "$WHR_TOK" "$(uuid4)" LEGAL_ENTITY
+	wait_until 200 wh_count_at_least r1 5
+	is "$(wh_received r1-target | jq length)" 0 'webhooks retry: a 302 is not followed'
+	wh_attempts "$WHR_TOK" "$id"
+	is "$(jb .data[0].httpStatus) $(jb .data[0].outcome)" '302 FAILED_RETRYING' 'webhooks retry: a 302 is a failed attempt, retried'
+	wh_endpoint r1 "[\"$WH_SECRET\"]" '[410]'
+	wait_until 200 wh_webhook_disabled "$WHR_TOK" "$id"
+	req GET "/webhooks/$id" -H "$(bearer "$WHR_TOK")"
+	is "$(jb .enabled)" false 'webhooks retry: a 410 disables the subscription at once'
+	like "$(jb .disabledReason)" '410' 'webhooks retry: disabledReason names the 410'
+	like "$(jb .disabledOn)" "$TIME_RE" 'webhooks retry: disabledOn set'
+}
+
+wh_webhook_disabled() { # TOKEN ID
+	req GET "/webhooks/$2" -H "$(bearer "$1")"
+	[ "$(jb .enabled)" = false ]
+}
+
+# Rotation: two signatures for 24 h, each verified by the library with its
+# secret; replay sends the same eventIds again.
+cases_webhooks_rotation() {
+	local id old new got before ids
+	wh_receiver_start
+	wh_client WHT wh-rotate 'customers:write webhooks:manage'
+	wh_create "$WHT_TOK" "$(wh_url rot)"
+	id=$WH_ID old=$WH_SECRET
+	req POST "/webhooks/$id/secret-rotation" -H "$(bearer "$WHT_TOK")" -d ''
+	new=$(jb '.secret // empty')
+	like "$STATUS $new" '^200 whsec_' 'webhooks rotation: 200 with a new secret'
+	isnt "$new" "$old" 'webhooks rotation: a different secret'
+	wh_endpoint rot "[\"$old\", \"$new\"]" '[200]'
+	before=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+	create "$WHT_TOK" "$(uuid4)" NATURAL_PERSON
+	wait_until 100 wh_count_at_least rot 1
+	got=$(wh_received rot)
+	is "$(jq -r '.[0].signatures | split(" ") | length' <<<"$got")" 2 'webhooks rotation: two signatures'
+	ok 'webhooks rotation: the old secret and the new one each verify it' wh_jq '.[0].verified == [true, true]' <<<"$got"
+	ids=$(jq -r '.[].id' <<<"$got")
+	req POST "/webhooks/$id/replay" -H "$(bearer "$WHT_TOK")" "${JH[@]}" -d "{\"since\":\"$before\"}"
+	expect 202 'webhooks replay: 202'
+	wait_until 100 wh_count_at_least rot 2
+	is "$(wh_received rot | jq -r '.[1].id')" "$ids" 'webhooks replay: the same eventId again'
+	req POST "/webhooks/$id/replay" -H "$(bearer "$WHT_TOK")" "${JH[@]}" -d '{"since":"yesterday"}'
+	expect_invalid since 'webhooks replay: since must be RFC 3339'
+	req POST "/webhooks/$id/replay" -H "$(bearer "$WHT_TOK")" "${JH[@]}" -d "{\"since\":\"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)\"}"
+	expect 202 'webhooks replay: since the future: 202, nothing to send'
+}
+
+# The policy without the relaxation: loopback and private receivers are
+# refused at registration, and an existing subscription to 127.0.0.1 is
+# refused at connect time (the check after DNS, in the deliverer).
+cases_webhooks_ssrf_strict() {
+	local id u pid
+	wh_receiver_start
+	wh_client WHZ wh-strict 'customers:write webhooks:manage'
+	wh_create "$WHZ_TOK" "$(wh_url strict)"
+	id=$WH_ID
+	wh_endpoint strict "[\"$WH_SECRET\"]" '[200]'
+	pid=$(cat "$STATE/fcgi.pid")
+	WH_ALLOW_PRIVATE=0 app_conf_write
+	kill -HUP "$pid"
+	sleep 1
+	for u in 'https://localhost/' 'https://127.0.0.1/' 'https://127.1.2.3/' 'https://[::1]/' 'https://10.0.0.1/' \
+		'https://172.16.0.1/' 'https://192.168.0.1/' 'https://169.254.169.254/' 'https://100.64.0.1/' \
+		'https://[fc00::1]/' 'https://[fe80::1]/' 'https://[::ffff:127.0.0.1]/' 'https://[::ffff:7f00:1]/' \
+		'https://[64:ff9b::7f00:1]/' 'https://[2002:7f00:1::]/' 'https://[2001:0:7f00:1::]/' "$(wh_url strict)"; do
+		wh_create "$WHZ_TOK" "$u"
+		expect_error 400 BAD_REQUEST URL_NOT_ALLOWED "webhooks ssrf strict: $u refused at registration"
+	done
+	create "$WHZ_TOK" "$(uuid4)" NATURAL_PERSON
+	wait_until 100 wh_attempted "$WHZ_TOK" "$id"
+	wh_attempts "$WHZ_TOK" "$id"
+	is "$(jb '.data[0].error')" 'address not allowed: loopback' \
+		'webhooks ssrf strict: refused at connect time after DNS (registered while allowed)'
+	is "$(wh_received strict | jq length)" 0 'webhooks ssrf strict: the receiver got nothing'
+	app_conf_write
+	kill -HUP "$pid"
+	sleep 1
+	wait_until 300 wh_count_at_least strict 1
+	is "$(wh_received strict | jq length)" 1 'webhooks ssrf strict: allowed again, the retry arrives'
+}
+
+wh_attempted() { # TOKEN ID
+	wh_attempts "$1" "$2"
+	[ "$(jb '.data | length')" -ge 1 ]
+}
+
+ALL_CASES+=" webhooks_crud webhooks_scope webhooks_isolation webhooks_ssrf webhooks_delivery webhooks_retry"
+ALL_CASES+=" webhooks_rotation webhooks_ssrf_strict"
 WEB_CASES+=" webhooks_crud"
+
