@@ -233,24 +233,29 @@ fail:
 	handler_fail(r);
 }
 
-void h_webhook_delete(struct request *r, const char *arg)
+/* The 202 of DELETE and replay, or the failure rc names. */
+static void accepted_or_fail(struct request *r, int rc, const char *arg)
 {
-	struct webhook_actor who = actor_of(r);
-	struct uuid id;
-	int rc;
-
-	if (admit_or_respond(r) < 0)
-		return;
-	if (parse_webhook_id(r, arg, &id) < 0)
-		goto fail;
-	rc = db_webhook_delete(r->db, &who, &id);
 	if (rc == DB_OK) {
 		response_empty(r, 202, NULL);
 		return;
 	}
 	db_failed(r, rc, arg);
-fail:
 	handler_fail(r);
+}
+
+void h_webhook_delete(struct request *r, const char *arg)
+{
+	struct webhook_actor who = actor_of(r);
+	struct uuid id;
+
+	if (admit_or_respond(r) < 0)
+		return;
+	if (parse_webhook_id(r, arg, &id) < 0) {
+		handler_fail(r);
+		return;
+	}
+	accepted_or_fail(r, db_webhook_delete(r->db, &who, &id), arg);
 }
 
 void h_webhook_rotate(struct request *r, const char *arg)
@@ -285,21 +290,15 @@ void h_webhook_replay(struct request *r, const char *arg)
 	struct webhook_actor who = actor_of(r);
 	struct uuid id;
 	int64_t since;
-	int rc;
 
 	if (admit_or_respond(r) < 0)
 		return;
 	if (parse_webhook_id(r, arg, &id) < 0 || request_read_json(r) < 0 ||
-	    webhook_parse_replay(r->json, &since, &r->err) < 0)
-		goto fail;
-	rc = db_webhook_replay(r->db, &who, &id, since);
-	if (rc == DB_OK) {
-		response_empty(r, 202, NULL);
+	    webhook_parse_replay(r->json, &since, &r->err) < 0) {
+		handler_fail(r);
 		return;
 	}
-	db_failed(r, rc, arg);
-fail:
-	handler_fail(r);
+	accepted_or_fail(r, db_webhook_replay(r->db, &who, &id, since), arg);
 }
 
 /* ---- the deliveries log ---------------------------------------------------- */
