@@ -188,10 +188,11 @@ wh_receiver_up() {
 	curl -s -o /dev/null --cacert "$STATE/webhook-ca.pem" "https://127.0.0.1:$WH_PORT/ping"
 }
 
-# Configures endpoint NAME: secrets (JSON array), statuses (JSON array), [location].
-wh_endpoint() { # NAME SECRETS STATUSES [LOCATION]
+# Configures endpoint NAME: secrets (JSON array), statuses (JSON array), [location], [delay ms].
+wh_endpoint() { # NAME SECRETS STATUSES [LOCATION] [DELAY_MS]
 	curl -s --cacert "$STATE/webhook-ca.pem" -H 'Content-Type: application/json' \
-		-d "$(jq -nc --argjson s "$2" --argjson t "$3" --arg l "${4:-}" '{secrets: $s, statuses: $t, location: $l}')" \
+		-d "$(jq -nc --argjson s "$2" --argjson t "$3" --arg l "${4:-}" --argjson d "${5:-0}" \
+			'{secrets: $s, statuses: $t, location: $l, delayMs: $d}')" \
 		"https://127.0.0.1:$WH_PORT/_control/$1" >/dev/null
 }
 
@@ -372,12 +373,67 @@ cases_webhooks_ssrf_strict() {
 	is "$(wh_received strict | jq length)" 1 'webhooks ssrf strict: allowed again, the retry arrives'
 }
 
+# A receiver that takes 8 s to answer holds back only its own subscription:
+# another subscription of the same partner gets the same event within 1 s.
+cases_webhooks_slow() {
+	local t0 lat
+	wh_receiver_start
+	wh_client WHL wh-slow 'customers:write webhooks:manage'
+	wh_create "$WHL_TOK" "$(wh_url slow)"
+	wh_endpoint slow "[\"$WH_SECRET\"]" '[200]' '' 8000
+	wh_create "$WHL_TOK" "$(wh_url fast)"
+	wh_endpoint fast "[\"$WH_SECRET\"]" '[200]'
+	create "$WHL_TOK" "$(uuid4)" NATURAL_PERSON
+	create "$WHL_TOK" "$(uuid4)" NATURAL_PERSON
+	t0=$(date +%s%3N)
+	create "$WHL_TOK" "$(uuid4)" NATURAL_PERSON
+	wait_until 100 wh_count_at_least fast 3
+	lat=$(($(wh_received fast | jq '.[2].at') - t0))
+	ok "webhooks slow: a fast receiver gets its events within 1 s (${lat} ms) while another hangs" test "$lat" -lt 1000
+	is "$(wh_received fast | jq length)" 3 'webhooks slow: all three at the fast receiver'
+}
+
+# The metrics of §14 after the deliveries above.
+cases_webhooks_metrics() {
+	req GET /metrics
+	ok 'webhooks metrics: deliveries by outcome' grep -Eq '^customers_webhook_deliveries_total\{outcome="DELIVERED"\} [1-9]' "$STATE/last.body"
+	ok 'webhooks metrics: commit -> 2xx latency histogram' grep -Eq '^customers_webhook_delivery_latency_seconds_bucket\{le="\+Inf"\} [1-9]' "$STATE/last.body"
+	ok 'webhooks metrics: oldest undelivered event age by subscription state' \
+		grep -Eq '^customers_webhook_oldest_undelivered_seconds\{subscription="enabled"\} [0-9.]+$' "$STATE/last.body"
+}
+
+# No 2xx for "5 days" (time_scale 1000000: 0.43 s) disables the subscription with a reason.
+cases_webhooks_dead() {
+	local id pid
+	wh_receiver_start
+	wh_client WHE wh-dead 'customers:write webhooks:manage'
+	wh_create "$WHE_TOK" "$(wh_url dead)"
+	id=$WH_ID
+	wh_endpoint dead "[\"$WH_SECRET\"]" '[500]'
+	pid=$(cat "$STATE/fcgi.pid")
+	WH_TIME_SCALE=1000000 app_conf_write
+	kill -HUP "$pid"
+	sleep 1
+	create "$WHE_TOK" "$(uuid4)" NATURAL_PERSON
+	create "$WHE_TOK" "$(uuid4)" NATURAL_PERSON
+	wait_until 300 wh_webhook_disabled "$WHE_TOK" "$id"
+	req GET "/webhooks/$id" -H "$(bearer "$WHE_TOK")"
+	is "$(jb .enabled) $(jb .disabledReason)" 'false no successful delivery for 5 days' \
+		'webhooks dead: five days without a 2xx disable the subscription, with the reason'
+	wh_attempts "$WHE_TOK" "$id"
+	ok 'webhooks dead: its attempts failed and were retried' wh_jq \
+		'all(.data[]; .httpStatus == 500) and (map(.attempt) | max) > 1' <<<"$BODY"
+	app_conf_write
+	kill -HUP "$pid"
+	sleep 1
+}
+
 wh_attempted() { # TOKEN ID
 	wh_attempts "$1" "$2"
 	[ "$(jb '.data | length')" -ge 1 ]
 }
 
 ALL_CASES+=" webhooks_crud webhooks_scope webhooks_isolation webhooks_ssrf webhooks_delivery webhooks_retry"
-ALL_CASES+=" webhooks_rotation webhooks_ssrf_strict"
+ALL_CASES+=" webhooks_rotation webhooks_ssrf_strict webhooks_slow webhooks_dead webhooks_metrics"
 WEB_CASES+=" webhooks_crud"
 

@@ -9,7 +9,7 @@
 //   POST /_control/NAME {"secrets": ["whsec_..."], "statuses": [500, 200],
 //                        "delayMs": 0, "location": "https://..."}
 // statuses are answered in turn, the last one repeats; 3xx answers carry
-// Location.  Each delivery to /NAME appends to LOG:
+// Location; they are kept in LOG.endpoints across restarts.  Each delivery to /NAME appends to LOG:
 //   {"path","id","timestamp","signatures","body","verified":[bool per secret],"status","at"}
 'use strict';
 const fs = require('fs');
@@ -18,7 +18,9 @@ const path = require('path');
 const { Webhook } = require(path.join(process.env.WH_NODE_MODULES, 'standardwebhooks'));
 
 const [port, cert, key, log] = process.argv.slice(2);
-const endpoints = new Map();
+// Endpoints survive a restart (the fault tests stop the receiver): LOG.endpoints.
+const saved = `${log}.endpoints`;
+const endpoints = new Map(fs.existsSync(saved) ? JSON.parse(fs.readFileSync(saved, 'utf8')) : []);
 
 function verifyWith(secret, body, headers) {
   try {
@@ -37,6 +39,7 @@ function control(name, body, res) {
   const c = JSON.parse(body);
   endpoints.set(name, { secrets: c.secrets || [], statuses: c.statuses || [200],
     delayMs: c.delayMs || 0, location: c.location || '', n: 0 });
+  fs.writeFileSync(saved, JSON.stringify([...endpoints]));
   res.writeHead(204).end();
 }
 
