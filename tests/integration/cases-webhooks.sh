@@ -422,7 +422,7 @@ cases_webhooks_dead() {
 		'webhooks dead: five days without a 2xx disable the subscription, with the reason'
 	wh_attempts "$WHE_TOK" "$id"
 	ok 'webhooks dead: its attempts failed and were retried' wh_jq \
-		'all(.data[]; .httpStatus == 500) and (map(.attempt) | max) > 1' <<<"$BODY"
+		'all(.data[]; .httpStatus == 500) and (.data | map(.attempt) | max) > 1' <<<"$BODY"
 	app_conf_write
 	kill -HUP "$pid"
 	sleep 1
