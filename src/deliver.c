@@ -50,6 +50,8 @@
 #define BODY_KEEP_MAX (64 * 1024)
 #define FAILING_DISABLE_MS (5LL * 24 * 3600 * 1000)
 #define OLDEST_EVERY_MS 1000
+#define PURGE_EVERY 60 /* gauge rounds, so once a minute */
+#define PURGE_BATCH 1000
 
 struct deliverer;
 
@@ -74,6 +76,7 @@ struct deliverer {
 	struct transfer *t[IN_FLIGHT_MAX];
 	size_t n;
 	int64_t oldest_ms;
+	unsigned rounds;
 };
 
 /* ---- the request -------------------------------------------------------------- */
@@ -411,7 +414,8 @@ static void reap(struct deliverer *dl)
 	}
 }
 
-static void gauges(struct deliverer *dl)
+/* Once a second the backlog gauges; once a minute the purge of what retention let go. */
+static void periodic(struct deliverer *dl)
 {
 	int64_t now = clock_mono_ms(), age[2];
 
@@ -420,6 +424,8 @@ static void gauges(struct deliverer *dl)
 	dl->oldest_ms = now;
 	if (deliver_db_oldest(dl->db, age) == DB_OK)
 		metrics_delivery_backlog(age[1], age[0]);
+	if (dl->rounds++ % PURGE_EVERY == 0) /* the first one at start */
+		deliver_db_purge(dl->db, dl->cfg->events_retention_days, PURGE_BATCH);
 }
 
 static int stop_requested(const sigset_t *stop)
@@ -474,7 +480,7 @@ int deliver_run(const struct config *cfg)
 	while (!stop_requested(&stop)) {
 		claim_due(&dl);
 		reap(&dl);
-		gauges(&dl);
+		periodic(&dl);
 		curl_multi_poll(dl.multi, NULL, 0, TICK_MS, NULL);
 		reap(&dl);
 	}

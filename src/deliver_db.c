@@ -40,6 +40,8 @@ enum {
 	SLOT_DL_FAILING,
 	SLOT_DL_RELEASE,
 	SLOT_DL_OLDEST,
+	SLOT_DL_PURGE_QUEUE,
+	SLOT_DL_PURGE_LOG,
 	SLOT_DL_END
 };
 _Static_assert(SLOT_DL_END <= SLOT_WEBHOOK_LAST + 1, "raise SLOT_WEBHOOK_LAST");
@@ -110,6 +112,13 @@ static const char SQL_OLDEST[] =
         "SELECT w.enabled, TIMESTAMPDIFF(MICROSECOND, MIN(e.occurred_on), NOW(3)) DIV 1000"
         " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
         " JOIN events e ON e.seq = d.seq WHERE d." OPEN " GROUP BY w.enabled";
+
+/* Final rows of events the sequencer purged (replay can no longer ask for them). */
+static const char SQL_PURGE_QUEUE[] =
+        "DELETE FROM webhook_deliveries WHERE state IN ('DELIVERED', 'FAILED')"
+        " AND seq < (SELECT COALESCE(MIN(seq), 18446744073709551615) FROM events) LIMIT ?";
+static const char SQL_PURGE_LOG[] =
+        "DELETE FROM webhook_attempts WHERE attempted_on < NOW(3) - INTERVAL ? DAY LIMIT ?";
 
 /* Runs st (executed) to its end, each row into c's destinations then each(arg). */
 static int fetch_all(struct db *db, MYSQL_STMT *st, struct db_cols *c, void (*each)(void *arg),
@@ -455,4 +464,31 @@ static int oldest_work(struct db *db, void *arg)
 int deliver_db_oldest(struct db *db, int64_t age_ms[2])
 {
 	return db_read(db, oldest_work, age_ms);
+}
+
+struct purge_work {
+	unsigned days, batch;
+};
+
+static int purge_work(struct db *db, void *arg)
+{
+	struct purge_work *w = arg;
+	struct db_params p;
+	int rc;
+
+	db_params_init(&p);
+	db_param_u64(&p, w->batch);
+	if ((rc = db_exec(db, SLOT_DL_PURGE_QUEUE, SQL_PURGE_QUEUE, &p, NULL)) != DB_OK)
+		return rc;
+	db_params_init(&p);
+	db_param_u64(&p, w->days);
+	db_param_u64(&p, w->batch);
+	return db_exec(db, SLOT_DL_PURGE_LOG, SQL_PURGE_LOG, &p, NULL);
+}
+
+int deliver_db_purge(struct db *db, unsigned retention_days, unsigned batch)
+{
+	struct purge_work w = {retention_days, batch};
+
+	return db_tx(db, purge_work, &w);
 }

@@ -74,4 +74,11 @@ int deliver_db_release(struct db *db, const char *holder);
 /* Age in ms of the oldest open delivery of enabled (1) and disabled (0) subscriptions, -1 none. */
 int deliver_db_oldest(struct db *db, int64_t age_ms[2]);
 
+/*
+ * Deletes up to batch final queue rows of events past retention, and
+ * attempt log rows older than retention_days (both grow with every
+ * event otherwise).  db_rc.
+ */
+int deliver_db_purge(struct db *db, unsigned retention_days, unsigned batch);
+
 #endif

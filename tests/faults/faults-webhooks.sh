@@ -14,6 +14,7 @@
 # shellcheck source=tests/integration/cases.sh
 . "$FAULTS_DIR/../integration/cases.sh"
 
+# shellcheck disable=SC2034 # run.sh runs them
 FAULTS_WEBHOOKS="webhooks"
 
 # Changes customers of the webhook partner until STOP_FILE exists: a POST, then
@@ -87,7 +88,7 @@ fault_webhooks() {
 	stop_pidfile "$STATE/receiver.pid" 50
 	t0=$(now_ms)
 	sleep "$down"
-	WH_NODE_MODULES=$WH_NODE_MODULES spawn "$STATE/receiver.pid" "$STATE/receiver.log" \
+	WH_NODE_MODULES=$WH_NODE_MODULES WH_PARENT=$$ spawn "$STATE/receiver.pid" "$STATE/receiver.log" \
 		node "$SRCDIR/tests/integration/webhook-receiver.js" "$rport" "$STATE/receiver.pem" \
 		"$STATE/receiver.key" "$STATE/receiver.jsonl"
 	wait_until 100 wh_receiver_up

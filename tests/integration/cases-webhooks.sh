@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # jq programs name their $variables in single quotes
+# shellcheck disable=SC2154,SC2153 # wh_client sets <VAR>_TOK; lib.sh sets BODY
 # cases-webhooks.sh: webhook subscriptions, delivery and its safety
 # (contract §13), sourced by cases.sh.
 #
@@ -102,7 +103,6 @@ cases_webhooks_crud() {
 # Scopes: webhooks:manage alone reaches /webhooks and nothing else; the
 # customers scopes do not reach /webhooks.
 cases_webhooks_scope() {
-	local both
 	wh_client WHS wh-scope
 	req GET /webhooks -H "$(bearer "$WHS_TOK")"
 	expect 200 'webhooks scope: webhooks:manage reaches /webhooks'
@@ -111,10 +111,10 @@ cases_webhooks_scope() {
 	req GET /webhooks -H "$(bearer "$A_TOK")"
 	expect_error 403 FORBIDDEN '' 'webhooks scope: customers:read+write does not reach /webhooks'
 	like "$(hdr WWW-Authenticate)" 'insufficient_scope' 'webhooks scope: 403 says insufficient_scope'
-	wh_client both wh-scope 'customers:read webhooks:manage'
-	req GET /roles/customers -H "$(bearer "$both_TOK")"
+	wh_client BOTH wh-scope 'customers:read webhooks:manage'
+	req GET /roles/customers -H "$(bearer "$BOTH_TOK")"
 	expect 200 'webhooks scope: granted together, both reach'
-	token_for "$both" webhooks:manage
+	token_for "$BOTH" webhooks:manage
 	is "$STATUS $(jb .scope)" '200 webhooks:manage' 'webhooks scope: a token can be cut to webhooks:manage'
 }
 
@@ -168,20 +168,24 @@ wh_receiver_start() {
 	[ -n "$WH_PORT" ] && return 0
 	[ -f "$WH_NODE_MODULES/standardwebhooks/package.json" ] ||
 		die "npm standardwebhooks is not in $WH_NODE_MODULES: run scripts/deps"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=webhook-test-ca \
-		-keyout "$STATE/webhook-ca.key" -out "$STATE/webhook-ca.pem" 2>>"$STATE/openssl.log" &&
-		openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$STATE/receiver.key" \
-			-out "$STATE/receiver.csr" 2>>"$STATE/openssl.log" &&
-		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$STATE/receiver.ext" &&
-		openssl x509 -req -in "$STATE/receiver.csr" -CA "$STATE/webhook-ca.pem" \
-			-CAkey "$STATE/webhook-ca.key" -CAcreateserial -days 2 -extfile "$STATE/receiver.ext" \
-			-out "$STATE/receiver.pem" 2>>"$STATE/openssl.log" || die "openssl failed; see $STATE/openssl.log"
+	wh_certificates || die "openssl failed; see $STATE/openssl.log"
 	WH_PORT=$(free_port)
 	: >"$STATE/receiver.jsonl"
-	WH_NODE_MODULES=$WH_NODE_MODULES spawn "$STATE/receiver.pid" "$STATE/receiver.log" \
+	WH_NODE_MODULES=$WH_NODE_MODULES WH_PARENT=$$ spawn "$STATE/receiver.pid" "$STATE/receiver.log" \
 		node "$SRCDIR/tests/integration/webhook-receiver.js" "$WH_PORT" "$STATE/receiver.pem" \
 		"$STATE/receiver.key" "$STATE/receiver.jsonl"
 	wait_until 100 wh_receiver_up || die "the webhook receiver did not start; see $STATE/receiver.log"
+}
+
+wh_certificates() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=webhook-test-ca \
+		-keyout "$STATE/webhook-ca.key" -out "$STATE/webhook-ca.pem" 2>>"$STATE/openssl.log" || return 1
+	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$STATE/receiver.key" \
+		-out "$STATE/receiver.csr" 2>>"$STATE/openssl.log" || return 1
+	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$STATE/receiver.ext"
+	openssl x509 -req -in "$STATE/receiver.csr" -CA "$STATE/webhook-ca.pem" \
+		-CAkey "$STATE/webhook-ca.key" -CAcreateserial -days 2 -extfile "$STATE/receiver.ext" \
+		-out "$STATE/receiver.pem" 2>>"$STATE/openssl.log"
 }
 
 wh_receiver_up() {

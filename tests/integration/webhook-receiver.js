@@ -59,6 +59,15 @@ function deliver(name, req, body, res) {
   setTimeout(() => res.writeHead(status, headers).end('ok'), ep.delayMs);
 }
 
+// The test runner that started it (WH_PARENT) gone, it goes too: no hook
+// of the runners stops it, and it must not outlive a run.
+const parent = Number(process.env.WH_PARENT || 0);
+if (parent) {
+  setInterval(() => {
+    try { process.kill(parent, 0); } catch (e) { process.exit(0); }
+  }, 500).unref();
+}
+
 https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => {
   let body = '';
   req.setEncoding('utf8');
