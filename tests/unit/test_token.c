@@ -358,7 +358,7 @@ static void test_issue_invalid(void)
 	ok(tok == NULL, "issue: *out NULL on failure");
 	is_int(token_issue(&cfg, "cl a", SCOPE_READ, &tok), -1, "issue: bad client id");
 	is_int(token_issue(&cfg, "cl_a", 0, &tok), -1, "issue: no scope");
-	is_int(token_issue(&cfg, "cl_a", 4, &tok), -1, "issue: unknown scope bit");
+	is_int(token_issue(&cfg, "cl_a", 8, &tok), -1, "issue: unknown scope bit");
 	snprintf(cfg.jwt_alg, sizeof(cfg.jwt_alg), "RS256");
 	is_int(token_issue(&cfg, "cl_a", SCOPE_READ, &tok), -1,
 	       "issue: no key of the configured alg");
