@@ -12,6 +12,7 @@ const struct route routes[] = {
         {"POST", "/roles/customers", SCOPE_WRITE, h_customers_create},
         {"GET", "/roles/customers/{id}", SCOPE_READ, h_customer_get},
         {"PATCH", "/roles/customers/{id}", SCOPE_WRITE, h_customer_patch},
+        {"GET", "/roles/events", SCOPE_READ, h_events_list},
         {"GET", "/healthz", 0, h_healthz},
         {"GET", "/metrics", 0, h_metrics},
 };
