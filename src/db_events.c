@@ -46,6 +46,8 @@ int db_event_append(struct db *db, const struct event_new *e, struct uuid *event
 	db_param_cstr(&p, text);
 	rc = db_exec(db, SLOT_EVENT_INSERT, SQL_EVENT_INSERT, &p, NULL);
 	free(text);
+	if (rc == DB_OK)
+		db->tx_events++; /* counted once the transaction commits (db.c) */
 	if (rc == DB_OK && event_id)
 		*event_id = id;
 	return rc;

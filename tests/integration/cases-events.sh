@@ -86,6 +86,10 @@ cases_events_sequencer() {
 		'sequencer: seqs run from 1 without a gap'
 	is "$(db_query "SELECT COUNT(*) FROM leases WHERE name = 'event-sequencer' AND expires_at > NOW(3)")" 1 \
 		'sequencer: it holds its lease'
+	like "$(metric customers_events_written_total)" '^[1-9][0-9]*$' \
+		'metrics: customers_events_written_total counts committed events'
+	is "$(metric customers_events_sequenced_total)" "$(db_query "SELECT COUNT(*) FROM events")" \
+		'metrics: customers_events_sequenced_total counts the stamped ones'
 }
 
 # GET /roles/events with TOKEN and QUERY into STATUS/BODY.
