@@ -15,6 +15,7 @@ void h_customers_create(struct request *r, const char *arg);
 void h_customers_list(struct request *r, const char *arg);
 void h_customer_get(struct request *r, const char *arg);
 void h_customer_patch(struct request *r, const char *arg);
+void h_events_list(struct request *r, const char *arg);
 void h_healthz(struct request *r, const char *arg);
 void h_metrics(struct request *r, const char *arg);
 void h_jwks(struct request *r, const char *arg);

@@ -12,6 +12,7 @@ const struct route routes[] = {
         {"POST", "/roles/customers", SCOPE_WRITE, h_customers_create},
         {"GET", "/roles/customers/{id}", SCOPE_READ, h_customer_get},
         {"PATCH", "/roles/customers/{id}", SCOPE_WRITE, h_customer_patch},
+        {"GET", "/roles/events", SCOPE_READ, h_events_list},
         {"POST", "/webhooks", SCOPE_WEBHOOKS, h_webhooks_create},
         {"GET", "/webhooks", SCOPE_WEBHOOKS, h_webhooks_list},
         {"GET", "/webhooks/{id}", SCOPE_WEBHOOKS, h_webhook_get},
