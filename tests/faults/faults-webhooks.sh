@@ -6,7 +6,8 @@
 # is down WH_DOWN_S seconds (60) and comes back.  Then every event must
 # have arrived (0 lost), repeats only with the same webhook-id and body,
 # every delivery verified by the standardwebhooks library, and each
-# customer's events in commit order.  The retry schedule runs with the
+# customer's events in commit order.  And with three pools (three
+# deliverers) on one database: each event delivered exactly once.  The retry schedule runs with the
 # tests' [webhooks] time_scale (lib.sh), so a minute down costs minutes,
 # not days.
 
@@ -15,7 +16,7 @@
 . "$FAULTS_DIR/../integration/cases.sh"
 
 # shellcheck disable=SC2034 # run.sh runs them
-FAULTS_WEBHOOKS="webhooks"
+FAULTS_WEBHOOKS="webhooks webhooks_pools"
 
 # Changes customers of the webhook partner until STOP_FILE exists: a POST, then
 # two PATCHes of a customer made earlier; ids made go to $STATE/wh-writer.ids.
@@ -120,4 +121,43 @@ wh_order_breaks() { # PARTNER NAME
 		BEGIN { n = split(a, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); pos[f[1]] = f[2] } }
 		{ p = pos[$2]; if ($1 in last && p < last[$1]) bad[$1] = 1; last[$1] = p }
 		END { c = 0; for (k in bad) c++; print c }'
+}
+
+# Another pool N on the same database, its own socket, 2 workers: one more deliverer.
+wh_pool_start() { # N
+	cp "$(APP_CONF)" "$STATE/pool$1.conf"
+	conf_set "$STATE/pool$1.conf" server listen "$STATE/fcgi$1.sock"
+	conf_set "$STATE/pool$1.conf" server workers 2
+	spawn "$STATE/fcgi$1.pid" "$STATE/fcgi$1.log" "$BINDIR/customers-fcgi" -c "$STATE/pool$1.conf"
+	wait_until 300 test -S "$STATE/fcgi$1.sock"
+}
+
+# Three deliverers share the queue: no event is sent twice, none is missed.
+fault_webhooks_pools() {
+	local stop=$STATE/wh-writer2.stop wpid n got once
+	note "webhooks_pools: three pools (three deliverers) on one database, a writer for 10 s"
+	wh_receiver_start
+	wh_pool_start 2
+	wh_pool_start 3
+	wh_client WHP wh-pools 'customers:write webhooks:manage'
+	wh_create "$WHP_TOK" "$(wh_url p1)" '["CUSTOMER_NOTIFICATION","LABELS_UPDATE_NOTIFICATION"]'
+	wh_endpoint p1 "[\"$WH_SECRET\"]" '[200]'
+	rm -f "$stop"
+	wh_writer "$WHP_TOK" "$stop" &
+	wpid=$!
+	sleep 10
+	touch "$stop"
+	wait "$wpid"
+	wait_until 600 wh_all_arrived wh-pools p1
+	n=$(wh_events_of wh-pools | wc -l)
+	got=$(wh_received p1 | jq length)
+	note "webhooks_pools: $n events, $got deliveries"
+	is "$got" "$n" 'webhooks_pools: three deliverers, every event delivered exactly once'
+	once=$(db_query "SELECT COUNT(*) FROM webhook_attempts a JOIN webhooks w ON w.id = a.webhook_id
+		JOIN partners p ON p.id = w.partner_id WHERE p.name = 'wh-pools' AND a.attempt > 1")
+	is "$once" 0 'webhooks_pools: no second attempt of any event'
+	is "$(wh_order_breaks wh-pools p1)" 0 'webhooks_pools: every customer'"'"'s events in commit order'
+	stop_pidfile "$STATE/fcgi2.pid" 300
+	stop_pidfile "$STATE/fcgi3.pid" 300
+	SUMMARY+=("$(printf '%-18s 3 deliverers: events %s, deliveries %s' webhooks_pools "$n" "$got")")
 }
