@@ -219,6 +219,18 @@ wh_attempts() { # TOKEN ID
 	req GET "/webhooks/$2/deliveries?limit=100" -H "$(bearer "$1")"
 }
 
+# Rewrites the configuration (with NAME=VALUE for lib.sh app_conf_write, e.g.
+# WH_ALLOW_PRIVATE=0) and reloads the pool: its deliverer is replaced too.
+wh_reload() { # [NAME=VALUE]
+	if [ -n "${1:-}" ]; then
+		(export "${1?}" && app_conf_write)
+	else
+		app_conf_write
+	fi
+	kill -HUP "$(cat "$STATE/fcgi.pid")"
+	sleep 1
+}
+
 # ---- delivery ---------------------------------------------------------------------
 
 cases_webhooks_delivery() {
@@ -347,16 +359,13 @@ cases_webhooks_rotation() {
 # refused at registration, and an existing subscription to 127.0.0.1 is
 # refused at connect time (the check after DNS, in the deliverer).
 cases_webhooks_ssrf_strict() {
-	local id u pid
+	local id u
 	wh_receiver_start
 	wh_client WHZ wh-strict 'customers:write webhooks:manage'
 	wh_create "$WHZ_TOK" "$(wh_url strict)"
 	id=$WH_ID
 	wh_endpoint strict "[\"$WH_SECRET\"]" '[200]'
-	pid=$(cat "$STATE/fcgi.pid")
-	WH_ALLOW_PRIVATE=0 app_conf_write
-	kill -HUP "$pid"
-	sleep 1
+	wh_reload WH_ALLOW_PRIVATE=0
 	for u in 'https://localhost/' 'https://127.0.0.1/' 'https://127.1.2.3/' 'https://[::1]/' 'https://10.0.0.1/' \
 		'https://172.16.0.1/' 'https://192.168.0.1/' 'https://169.254.169.254/' 'https://100.64.0.1/' \
 		'https://[fc00::1]/' 'https://[fe80::1]/' 'https://[::ffff:127.0.0.1]/' 'https://[::ffff:7f00:1]/' \
@@ -370,9 +379,7 @@ cases_webhooks_ssrf_strict() {
 	is "$(jb '.data[0].error')" 'address not allowed: loopback' \
 		'webhooks ssrf strict: refused at connect time after DNS (registered while allowed)'
 	is "$(wh_received strict | jq length)" 0 'webhooks ssrf strict: the receiver got nothing'
-	app_conf_write
-	kill -HUP "$pid"
-	sleep 1
+	wh_reload
 	wait_until 300 wh_count_at_least strict 1
 	is "$(wh_received strict | jq length)" 1 'webhooks ssrf strict: allowed again, the retry arrives'
 }
@@ -408,16 +415,13 @@ cases_webhooks_metrics() {
 
 # No 2xx for "5 days" (time_scale 1000000: 0.43 s) disables the subscription with a reason.
 cases_webhooks_dead() {
-	local id pid
+	local id
 	wh_receiver_start
 	wh_client WHE wh-dead 'customers:write webhooks:manage'
 	wh_create "$WHE_TOK" "$(wh_url dead)"
 	id=$WH_ID
 	wh_endpoint dead "[\"$WH_SECRET\"]" '[500]'
-	pid=$(cat "$STATE/fcgi.pid")
-	WH_TIME_SCALE=1000000 app_conf_write
-	kill -HUP "$pid"
-	sleep 1
+	wh_reload WH_TIME_SCALE=1000000
 	create "$WHE_TOK" "$(uuid4)" NATURAL_PERSON
 	create "$WHE_TOK" "$(uuid4)" NATURAL_PERSON
 	wait_until 300 wh_webhook_disabled "$WHE_TOK" "$id"
@@ -427,9 +431,7 @@ cases_webhooks_dead() {
 	wh_attempts "$WHE_TOK" "$id"
 	ok 'webhooks dead: its attempts failed and were retried' wh_jq \
 		'all(.data[]; .httpStatus == 500) and (.data | map(.attempt) | max) > 1' <<<"$BODY"
-	app_conf_write
-	kill -HUP "$pid"
-	sleep 1
+	wh_reload
 }
 
 wh_attempted() { # TOKEN ID
