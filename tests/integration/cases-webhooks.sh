@@ -312,12 +312,36 @@ cases_webhooks_retry() {
 	is "$(wh_received r1-target | jq length)" 0 'webhooks retry: a 302 is not followed'
 	wh_attempts "$WHR_TOK" "$id"
 	is "$(jb .data[0].httpStatus) $(jb .data[0].outcome)" '302 FAILED_RETRYING' 'webhooks retry: a 302 is a failed attempt, retried'
+	wh_pages "$WHR_TOK" "$id"
 	wh_endpoint r1 "[\"$WH_SECRET\"]" '[410]'
 	wait_until 200 wh_webhook_disabled "$WHR_TOK" "$id"
 	req GET "/webhooks/$id" -H "$(bearer "$WHR_TOK")"
 	is "$(jb .enabled)" false 'webhooks retry: a 410 disables the subscription at once'
 	like "$(jb .disabledReason)" '410' 'webhooks retry: disabledReason names the 410'
 	like "$(jb .disabledOn)" "$TIME_RE" 'webhooks retry: disabledOn set'
+}
+
+# The attempt log pages with a keyset cursor; a tampered one is refused.
+wh_pages() { # TOKEN ID
+	local all first second cursor bad
+	wh_attempts "$1" "$2"
+	all=$(jb '.data | length')
+	req GET "/webhooks/$2/deliveries?limit=2" -H "$(bearer "$1")"
+	first=$(jb '[.data[] | .attemptedOn + " " + (.attempt | tostring)] | join(",")')
+	cursor=$(jb '.pagination.cursor // empty')
+	ok 'webhooks deliveries: limit=2 gives a cursor' test -n "$cursor"
+	req GET "/webhooks/$2/deliveries?limit=100&cursor=$cursor" -H "$(bearer "$1")"
+	second=$(jb '[.data[] | .attemptedOn + " " + (.attempt | tostring)] | join(",")')
+	is "$(jb '.data | length')" $((all - 2)) 'webhooks deliveries: the next page holds the rest'
+	ok 'webhooks deliveries: no attempt on both pages' test "${second#*"$first"}" = "$second"
+	bad=${cursor%?}A
+	if [ "$bad" = "$cursor" ]; then bad=${cursor%?}B; fi
+	req GET "/webhooks/$2/deliveries?cursor=$bad" -H "$(bearer "$1")"
+	expect_error 400 BAD_REQUEST INVALID_CURSOR 'webhooks deliveries: a tampered cursor 400 INVALID_CURSOR'
+	req GET "/webhooks/$2/deliveries?limit=0" -H "$(bearer "$1")"
+	expect_invalid limit 'webhooks deliveries: limit=0 400'
+	req GET "/webhooks/$2/deliveries?since=x" -H "$(bearer "$1")"
+	expect_invalid since 'webhooks deliveries: an unknown parameter 400'
 }
 
 wh_webhook_disabled() { # TOKEN ID
