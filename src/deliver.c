@@ -414,7 +414,10 @@ static void reap(struct deliverer *dl)
 	}
 }
 
-/* Once a second the backlog gauges; once a minute the purge of what retention let go. */
+/*
+ * Once a second the backlog gauges and the 5-day rule; once a minute the
+ * purge of what retention let go.
+ */
 static void periodic(struct deliverer *dl)
 {
 	int64_t now = clock_mono_ms(), age[2];
@@ -424,6 +427,7 @@ static void periodic(struct deliverer *dl)
 	dl->oldest_ms = now;
 	if (deliver_db_oldest(dl->db, age) == DB_OK)
 		metrics_delivery_backlog(age[1], age[0]);
+	deliver_db_disable_dead(dl->db, FAILING_DISABLE_MS / dl->cfg->wh_time_scale);
 	if (dl->rounds++ % PURGE_EVERY == 0) /* the first one at start */
 		deliver_db_purge(dl->db, dl->cfg->events_retention_days, PURGE_BATCH);
 }

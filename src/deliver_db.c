@@ -42,6 +42,7 @@ enum {
 	SLOT_DL_OLDEST,
 	SLOT_DL_PURGE_QUEUE,
 	SLOT_DL_PURGE_LOG,
+	SLOT_DL_DISABLE_DEAD,
 	SLOT_DL_END
 };
 _Static_assert(SLOT_DL_END <= SLOT_WEBHOOK_LAST + 1, "raise SLOT_WEBHOOK_LAST");
@@ -112,6 +113,12 @@ static const char SQL_OLDEST[] =
         "SELECT w.enabled, TIMESTAMPDIFF(MICROSECOND, MIN(e.occurred_on), NOW(3)) DIV 1000"
         " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
         " JOIN events e ON e.seq = d.seq WHERE d." OPEN " GROUP BY w.enabled";
+
+/* The 5-day rule also for a subscription that has nothing left to try. */
+static const char SQL_DISABLE_DEAD[] =
+        "UPDATE webhooks SET enabled = 0, disabled_on = NOW(3),"
+        " disabled_reason = 'no successful delivery for 5 days'"
+        " WHERE enabled = 1 AND failing_since < NOW(3) - INTERVAL ? MICROSECOND";
 
 /* Final rows of events the sequencer purged (replay can no longer ask for them). */
 static const char SQL_PURGE_QUEUE[] =
@@ -491,4 +498,20 @@ int deliver_db_purge(struct db *db, unsigned retention_days, unsigned batch)
 	struct purge_work w = {retention_days, batch};
 
 	return db_tx(db, purge_work, &w);
+}
+
+static int dead_work(struct db *db, void *arg)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_u64(&p, *(const uint64_t *)arg);
+	return db_exec(db, SLOT_DL_DISABLE_DEAD, SQL_DISABLE_DEAD, &p, NULL);
+}
+
+int deliver_db_disable_dead(struct db *db, long long cutoff_ms)
+{
+	uint64_t us = (uint64_t)cutoff_ms * 1000;
+
+	return db_tx(db, dead_work, &us);
 }

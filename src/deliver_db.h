@@ -75,6 +75,13 @@ int deliver_db_release(struct db *db, const char *holder);
 int deliver_db_oldest(struct db *db, int64_t age_ms[2]);
 
 /*
+ * Disables the subscriptions without a 2xx for cutoff_ms since their
+ * first failure, also those with nothing left to try (finish() checks
+ * only on an attempt).  db_rc.
+ */
+int deliver_db_disable_dead(struct db *db, long long cutoff_ms);
+
+/*
  * Deletes up to batch final queue rows of events past retention, and
  * attempt log rows older than retention_days (both grow with every
  * event otherwise).  db_rc.
