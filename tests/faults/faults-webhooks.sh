@@ -123,11 +123,13 @@ wh_order_breaks() { # PARTNER NAME
 		END { c = 0; for (k in bad) c++; print c }'
 }
 
-# Another pool N on the same database, its own socket, 2 workers: one more deliverer.
-wh_pool_start() { # N
+# Another pool N on the same database (or, on Galera, with HOSTS as its
+# servers), its own socket, 2 workers: one more deliverer.
+wh_pool_start() { # N [HOSTS]
 	cp "$(APP_CONF)" "$STATE/pool$1.conf"
 	conf_set "$STATE/pool$1.conf" server listen "$STATE/fcgi$1.sock"
 	conf_set "$STATE/pool$1.conf" server workers 2
+	[ -z "${2:-}" ] || conf_set "$STATE/pool$1.conf" database hosts "$2"
 	spawn "$STATE/fcgi$1.pid" "$STATE/fcgi$1.log" "$BINDIR/customers-fcgi" -c "$STATE/pool$1.conf"
 	wait_until 300 test -S "$STATE/fcgi$1.sock"
 }

@@ -29,9 +29,9 @@ SUMMARY=()
 . "$HERE/lib.sh"
 # Part II's faults live in files of their own (faults-<feature>.sh), each
 # defining fault_<name> functions and adding the names to FAULTS_<FEATURE>.
-for f in "$HERE"/faults-*.sh; do
+for faults_part in "$HERE"/faults-*.sh; do
 	# shellcheck source=/dev/null
-	[ -e "$f" ] && . "$f"
+	[ -e "$faults_part" ] && . "$faults_part"
 done
 
 for tool in mariadbd mariadb-install-db mariadb lighttpd curl jq gcc setsid pgrep; do

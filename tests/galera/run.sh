@@ -190,6 +190,14 @@ done
 waits=$(($(causal_reads) - before))
 note "cluster waits (wsrep_causal_reads) for 10 POSTs and 10 PATCHes: $waits"
 ok 'galera: every POST and PATCH waits for the cluster before its first statement' [ "$waits" -ge 20 ]
+# Part II's checks on the cluster (galera-<feature>.sh): each defines galera_<feature>.
+# (The loop variable is its own: a sourced file may loop over an f of its own.)
+for galera_part in "$HERE"/galera-*.sh; do
+	[ -e "$galera_part" ] || continue
+	galera_fn="galera_$(basename "$galera_part" .sh | sed 's/^galera-//; s/-/_/g')"
+	# shellcheck source=/dev/null
+	. "$galera_part" && "$galera_fn"
+done
 ok 'galera: no sanitizer report or crash in the logs' scan_logs_faults
 note "total $((($(now_ms) - t_begin) / 1000)) s"
 tap_plan
