@@ -186,15 +186,15 @@ cases_events_feed() {
 # Many writers commit while a reader follows the cursor: the reader sees
 # each event exactly once, and as many as there were writes.
 cases_events_concurrent() {
-	local cl tok cur i w writers=6 each=25 n dups pids=()
+	local cl tok cur writers=6 each=25 n dups pids=()
 	client_add cl evconc
 	must_token tok "$cl"
 	feed "$tok"
 	cur=$(jb .pagination.cursor)
 	: >"$STATE/feed.ids"
-	for w in $(seq "$writers"); do
+	for _ in $(seq "$writers"); do
 		(
-			for i in $(seq "$each"); do
+			for _ in $(seq "$each"); do
 				curl -s --max-time 30 -o /dev/null -H "$(bearer "$tok")" "${JH[@]}" \
 					-d "$(body_of "$(uuid4)" NATURAL_PERSON)" "$BASE/roles/customers"
 			done
@@ -202,7 +202,7 @@ cases_events_concurrent() {
 		pids+=($!)
 	done
 	# follow until every write is seen, or 60 s
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		feed "$tok" "limit=7&cursor=$cur"
 		[ "$STATUS" = 200 ] || break
 		feed_ids >>"$STATE/feed.ids"
