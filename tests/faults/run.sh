@@ -8,8 +8,8 @@
 #   top_builddir=/tmp/b5 tests/faults/run.sh          by hand
 # Switches: FAULTS="db_kill lock ..." (a subset, in that order), KEEP=1
 # (keep the state directory), WORKERS=N (8), MEM_REQUESTS=N (200000).
-# Faults: db_kill lock conn_kill worker_kill backoff races memory, and those of faults-*.sh
-# (webhooks).
+# Faults: db_kill lock conn_kill worker_kill backoff races sequencer_kill memory, and
+# those of faults-*.sh (webhooks webhooks_pools).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -282,7 +282,50 @@ fault_races() {
 	SUMMARY+=("$(printf '%-18s creates 200x1 409x49, If-Match 202x1 412x29, plain PATCH 202x%d audits=%d' races "$n202" "$audits")")
 }
 
-# ---- 6. memory: RSS of each worker over MEM_REQUESTS requests -----------------------
+# ---- 6. kill -9 of the event sequencer under load ------------------------------
+
+# The pid of the sequencer that took the lease last (its log line says so).
+sequencer_pid() {
+	grep 'event sequencer .*: lease taken' "$STATE/fcgi.log" | tail -n1 | sed 's/.*\[pid \([0-9]*\)\].*/\1/'
+}
+
+unsequenced() { db_query "SELECT COUNT(*) FROM events WHERE seq IS NULL"; }
+
+# Kills the sequencer holding the lease, then waits (up to 10 s) for a new one.
+kill_sequencer() {
+	local victim
+	victim=$(sequencer_pid)
+	[ -n "$victim" ] && kill -KILL "$victim" || return 1
+	wait_until 100 eval '[ "$(sequencer_pid)" != "'"$victim"'" ]'
+}
+
+fault_sequencer_kill() {
+	local log=$STATE/sequencer_kill.log kills=0 f
+	note "sequencer_kill: load 8 threads; kill -9 of the event sequencer at 2 s and once its successor holds the lease"
+	wait_until 50 eval '[ -n "$(sequencer_pid)" ]'
+	load_start "$log" -c 8 -d 10
+	sleep 2
+	kill_sequencer && kills=$((kills + 1))
+	kill_sequencer && kills=$((kills + 1))
+	load_wait
+	read -r -a f <<<"$(load_figures "$log")"
+	note "sequencer_kill: $kills kills; load: sent ${f[0]}, 2xx ${f[1]}, 503 ${f[2]}, failed $((f[3] + f[4]))"
+	is "$kills" 2 'sequencer_kill: killed twice, and each time another sequencer took the lease'
+	ok 'sequencer_kill: every event gets its seq after the kills' wait_until 150 eval '[ "$(unsequenced)" = 0 ]'
+	is "$(db_query "SELECT CONCAT(COUNT(*) = COUNT(DISTINCT seq), ' ', MAX(seq) - MIN(seq) + 1 = COUNT(*)) FROM events")" \
+		"1 1" 'sequencer_kill: seqs unique and gapless'
+	is "$(db_query "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM events e
+		WHERE e.customer_id = c.id AND e.event_type = 'CUSTOMER_NOTIFICATION'
+		AND JSON_VALUE(e.data, '$.notificationType') = 'CREATED')")" 0 \
+		'sequencer_kill: every customer created has its CREATED event (0 lost)'
+	is "$(db_query "SELECT COUNT(*) FROM (SELECT customer_id FROM events
+		WHERE JSON_VALUE(data, '$.notificationType') = 'CREATED' GROUP BY customer_id HAVING COUNT(*) > 1) d")" 0 \
+		'sequencer_kill: and only one'
+	is "$(lost_count "$log")" 0 'sequencer_kill: every POST that got 200 is in the database'
+	report_fault sequencer_kill "$log"
+}
+
+# ---- 7. memory: RSS of each worker over MEM_REQUESTS requests -----------------------
 
 fault_memory() {
 	local log=$STATE/memory.log pids p before=() after=() grew=0 line=() changed=0 f max_growth=0 d
@@ -320,7 +363,7 @@ fault_memory() {
 note "state in $STATE"
 start_stack
 note "lighttpd on $BASE, $WORKERS workers, statement_timeout $STATEMENT_TIMEOUT s, connect_timeout $CONNECT_TIMEOUT s"
-for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races memory ${FAULTS_WEBHOOKS:-}}; do
+for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races sequencer_kill memory ${FAULTS_WEBHOOKS:-}}; do
 	started=$(now_ms)
 	"fault_$fault"
 	note "$fault: $((($(now_ms) - started) / 1000)) s"

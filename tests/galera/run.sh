@@ -6,7 +6,8 @@
 # brought back (it rejoins by IST).  Asserts: every node carried workers,
 # the load got no 500 and nothing but 2xx/503, no acknowledged write is
 # missing on any node, and all nodes converge to the same customer, label
-# and audit counts.  TAP on stdout, a "# FAULT" figure line like the fault
+# and audit counts; a reader follows GET /roles/events all along and sees
+# every event written through the three nodes exactly once.  TAP on stdout, a "# FAULT" figure line like the fault
 # tests.  See tests/galera/README (with the output of the last run).
 #   make check-galera                                 from a build dir
 #   top_builddir=/tmp/b5 tests/galera/run.sh          by hand
@@ -77,6 +78,35 @@ spread() {
 	echo "${out[*]}"
 }
 
+# Follows GET /roles/events (through whichever worker, so whichever node,
+# answers) into OUT, one eventId a line, until a page that started after
+# $STATE/feed.stop appeared comes back empty.  Answers other than 200 go
+# to OUT.codes (503 while a node is away is fine).
+feed_follow() { # OUT
+	local cur='' code stop
+	while :; do
+		stop=0
+		[ -e "$STATE/feed.stop" ] && stop=1
+		code=$(curl -s --max-time 15 -o "$1.page" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+			"$BASE/roles/events?limit=50${cur:+&cursor=$cur}")
+		if [ "$code" != 200 ]; then
+			echo "$code" >>"$1.codes"
+			sleep 0.2
+			continue
+		fi
+		jq -r '.data[].eventId' "$1.page" >>"$1"
+		cur=$(jq -r .pagination.cursor "$1.page")
+		if [ "$(jq '.data | length' "$1.page")" = 0 ]; then
+			[ "$stop" = 1 ] && break
+			sleep 0.1
+		fi
+	done
+}
+
+unsequenced_on() { # I
+	galera_sql "$1" "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM $DB_NAME.events WHERE seq IS NULL"
+}
+
 note "state in $STATE"
 t_begin=$(now_ms)
 galera_start_all
@@ -101,6 +131,9 @@ ok 'galera: the workers are spread over all nodes' \
 	bash -c "! grep -qE '=(0|down)( |\$)' <<<'$(spread)'"
 
 log=$STATE/galera.log
+: >"$STATE/feed.ids"
+feed_follow "$STATE/feed.ids" &
+follower=$!
 load_start "$log" -c 6 -d "$LOAD_SECONDS"
 sleep $((LOAD_SECONDS / 5))
 t_stop=$(now_ms)
@@ -125,6 +158,18 @@ for ((i = 1; i <= GALERA_NODES; i++)); do
 	is "$(lost_count "$log")" 0 "galera: every POST that got 200 is on node $i"
 done
 unset DBQUERY_FILE
+ok 'galera: every event of the load gets its seq' wait_until 300 eval '[ "$(unsequenced_on 3)" = 0 ]'
+touch "$STATE/feed.stop"
+wait "$follower"
+events=$(galera_sql 3 "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM $DB_NAME.events e
+	JOIN $DB_NAME.partners p ON p.id = e.partner_id WHERE p.name = 'galera'")
+seen=$(grep -c . "$STATE/feed.ids")
+note "feed follower: $seen events seen of $events written on 3 nodes; other answers: $(sort "$STATE/feed.ids.codes" 2>/dev/null | uniq -c | xargs)"
+is "$(sort "$STATE/feed.ids" | uniq -d | grep -c .)" 0 'galera: the feed follower saw no event twice'
+is "$seen" "$events" 'galera: ... and every event written through all 3 nodes (node 2 stopped and back meanwhile)'
+is "$(awk '$0 != 503' "$STATE/feed.ids.codes" 2>/dev/null | grep -c .)" 0 'galera: the feed answered only 200 or 503'
+is "$(galera_sql 2 "SET SESSION wsrep_sync_wait = 1; SELECT MAX(seq) - MIN(seq) + 1 = COUNT(*) AND COUNT(*) = COUNT(DISTINCT seq) FROM $DB_NAME.events")" 1 \
+	'galera: seqs unique and gapless (node 2)'
 counts=()
 for ((i = 1; i <= GALERA_NODES; i++)); do
 	counts+=("$(node_counts "$i")")

@@ -186,15 +186,15 @@ cases_events_feed() {
 # Many writers commit while a reader follows the cursor: the reader sees
 # each event exactly once, and as many as there were writes.
 cases_events_concurrent() {
-	local cl tok cur i w writers=6 each=25 n dups pids=()
+	local cl tok cur writers=6 each=25 n dups pids=()
 	client_add cl evconc
 	must_token tok "$cl"
 	feed "$tok"
 	cur=$(jb .pagination.cursor)
 	: >"$STATE/feed.ids"
-	for w in $(seq "$writers"); do
+	for _ in $(seq "$writers"); do
 		(
-			for i in $(seq "$each"); do
+			for _ in $(seq "$each"); do
 				curl -s --max-time 30 -o /dev/null -H "$(bearer "$tok")" "${JH[@]}" \
 					-d "$(body_of "$(uuid4)" NATURAL_PERSON)" "$BASE/roles/customers"
 			done
@@ -202,7 +202,7 @@ cases_events_concurrent() {
 		pids+=($!)
 	done
 	# follow until every write is seen, or 60 s
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		feed "$tok" "limit=7&cursor=$cur"
 		[ "$STATUS" = 200 ] || break
 		feed_ids >>"$STATE/feed.ids"
@@ -242,5 +242,42 @@ cases_events_expiry() {
 	is "$(db_query "SELECT MAX(seq) FROM events")" "$((seq + 1))" 'retention: seq goes on after a purge'
 }
 
-ALL_CASES+=" events_outbox events_sequencer events_feed events_concurrent events_expiry"
+# The pid of the last sequencer that logged taking the lease in LOG.
+lease_taker() { # LOG
+	sed -n 's/.*\[pid \([0-9]*\)\] sequencer\.c:[0-9]*: event sequencer .*: lease taken.*/\1/p' "$1" | tail -n1
+}
+
+takers_in() { grep -c 'lease taken' "$1"; }
+
+# A second pool against the same database: its sequencer stands by while
+# the first holds the lease, takes over once the first stops renewing it
+# (paused), the first finds it gone when it resumes, and gets it back when
+# the second pool stops: seq stays gapless throughout.
+cases_events_two_pools() {
+	local conf2=$STATE/customers2.conf first taken
+	sed "s|^listen = .*|listen = $STATE/fcgi2.sock|" "$(APP_CONF)" >"$conf2"
+	spawn "$STATE/fcgi2.pid" "$STATE/fcgi2.log" "$BINDIR/customers-fcgi" -c "$conf2"
+	wait_until 50 all_sequenced
+	sleep 2.5
+	is "$(takers_in "$STATE/fcgi2.log")" 0 'two pools: the second pool'"'"'s sequencer stands by'
+	first=$(lease_taker "$STATE/fcgi.log")
+	taken=$(takers_in "$STATE/fcgi.log")
+	kill -STOP "$first"
+	ok 'two pools: it takes the lease once the paused holder'"'"'s expired' \
+		wait_until 80 eval '[ "$(takers_in "$STATE/fcgi2.log")" = 1 ]'
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON
+	ok 'two pools: ... and stamps the events' wait_until 30 all_sequenced
+	kill -CONT "$first"
+	ok 'two pools: the resumed holder finds its lease gone' \
+		wait_until 50 eval 'grep -q "sequencer $first.*lease lost\|pid $first\] .*lease lost" "$STATE/fcgi.log"'
+	stop_pidfile "$STATE/fcgi2.pid"
+	ok 'two pools: the first gets it back when the second pool stops' \
+		wait_until 50 eval '[ "$(takers_in "$STATE/fcgi.log")" -gt '"$taken"' ]'
+	create "$A_TOK" "$(uuid4)" NATURAL_PERSON
+	ok 'two pools: its events are stamped again' wait_until 30 all_sequenced
+	is "$(db_query "SELECT MAX(seq) - MIN(seq) + 1 = COUNT(*) AND COUNT(*) = COUNT(DISTINCT seq) FROM events")" 1 \
+		'two pools: seqs unique and gapless'
+}
+
+ALL_CASES+=" events_outbox events_sequencer events_feed events_concurrent events_two_pools events_expiry"
 WEB_CASES+=" events_feed"

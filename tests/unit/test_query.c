@@ -1,5 +1,5 @@
 /*
- * test_query: the list route's query string.
+ * test_query: the query strings of the list and of the event feed.
  *
  * One table of whole query strings with the first detail each must give
  * (or none), then focused checks of the values that come out.
@@ -85,16 +85,43 @@ static const struct qcase cases[] = {
         {__LINE__, "limit=1&limit=2&limit=3", 1, "limit", "DUPLICATE_PARAMETER", "", NULL},
 };
 
-static void check_case(const struct qcase *c)
+/* The feed's own rules; the walk itself is the list's, tested above. */
+static const struct qcase feed_cases[] = {
+        {__LINE__, "", 0, NULL, NULL, NULL, NULL},
+        {__LINE__, "limit=1000", 0, NULL, NULL, NULL, NULL},
+        {__LINE__, "limit=1001", 1, "limit", "OUT_OF_RANGE", "1..1000", "VALIDATION_FAILED"},
+        {__LINE__, "limit=0", 1, "limit", "OUT_OF_RANGE", "1..1000", NULL},
+        {__LINE__, "eventType=CUSTOMER_NOTIFICATION&eventType=CUSTOMER_NOTIFICATION", 0, NULL, NULL,
+         NULL, NULL},
+        {__LINE__, "eventType=OFFBOARDING_NOTIFICATION&eventType=nope", 1, "eventType[1]",
+         "INVALID_VALUE", "", NULL},
+        {__LINE__, "labels=a", 1, "labels", "UNKNOWN_PARAMETER", "", NULL},
+        {__LINE__, "cursor=", 1, "cursor", "INVALID_CURSOR", "", "INVALID_CURSOR"},
+};
+
+static int parse_list_qs(char *qs, struct api_err *err)
+{
+	struct list_filter f;
+
+	return query_parse_list(qs, &f, err);
+}
+
+static int parse_feed_qs(char *qs, struct api_err *err)
+{
+	struct feed_filter f;
+
+	return query_parse_feed(qs, &f, err);
+}
+
+static void check_case(const struct qcase *c, int (*parse_qs)(char *, struct api_err *))
 {
 	char buf[2048], name[160];
-	struct list_filter f;
 	struct api_err err;
 	int rc;
 
 	snprintf(buf, sizeof(buf), "%s", c->qs);
 	api_err_clear(&err);
-	rc = query_parse_list(buf, &f, &err);
+	rc = parse_qs(buf, &err);
 	snprintf(name, sizeof(name), "line %d: \"%.60s\"", c->line, c->qs);
 	is_int(rc, c->ndetails ? -1 : 0, name);
 	is_int(err.ndetails, c->ndetails, name);
@@ -230,12 +257,36 @@ static void test_unescape(void)
 	}
 }
 
+static void test_feed_values(void)
+{
+	char buf[256];
+	struct feed_filter f;
+	struct api_err err;
+
+	api_err_clear(&err);
+	snprintf(buf, sizeof(buf), "%s", "");
+	is_int(query_parse_feed(buf, &f, &err), 0, "feed: empty query");
+	is_int(f.limit, 100, "feed: limit defaults to 100");
+	is_int(f.types, 0, "feed: no eventType: all");
+	ok(f.cursor == NULL, "feed: no cursor");
+	snprintf(buf, sizeof(buf), "%s",
+	         "eventType=LABELS_UPDATE_NOTIFICATION&limit=7&eventType=OFFBOARDING_NOTIFICATION"
+	         "&cursor=AbC_-9");
+	is_int(query_parse_feed(buf, &f, &err), 0, "feed: two types, limit and cursor");
+	is_int(f.types, 1u << EVENT_LABELS_UPDATE | 1u << EVENT_OFFBOARDING, "feed: the two types");
+	is_int(f.limit, 7, "feed: limit 7");
+	is_str(f.cursor, "AbC_-9", "feed: the cursor, decoded");
+}
+
 int main(void)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_case(&cases[i]);
+		check_case(&cases[i], parse_list_qs);
+	for (i = 0; i < sizeof(feed_cases) / sizeof(feed_cases[0]); i++)
+		check_case(&feed_cases[i], parse_feed_qs);
+	test_feed_values();
 	test_values();
 	test_labels();
 	test_all_reported();
