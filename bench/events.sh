@@ -9,7 +9,9 @@
 # bench/RESULTS-events.md (or $RESULTS).
 #
 #   bench/events.sh          WORKERS (8), CONNS (16), DURATION (5 s),
-#                            REPEATS (5), BASE_REV (main), KEEP=1
+#                            REPEATS (5), BASE_REV (main), KEEP=1,
+#                            PAUSE_SEQUENCER=1 (SIGSTOP the event sequencer
+#                            while measuring: the writers' share alone)
 # Needs what bench/run needs (wrk, lighttpd, mariadb-server, the build
 # dependencies).  Builds this tree (build/ if present) and BASE_REV under
 # its state directory.
@@ -30,6 +32,7 @@ DB_BUFFER_POOL=${DB_BUFFER_POOL:-512M}
 . "$SRCDIR/tests/integration/lib.sh"
 
 bench_finish() {
+	[ -z "${PAUSED:-}" ] || kill -CONT "$PAUSED" 2>/dev/null || true
 	lighttpd_stop || true
 	app_stop || true
 	mariadb_stop || true
@@ -61,11 +64,18 @@ binaries() {
 
 # Runs the pool of BINDIR (base or events) behind a fresh lighttpd; sets BASE.
 serve() { # BINDIR
+	[ -z "${PAUSED:-}" ] || kill -CONT "$PAUSED" 2>/dev/null || true
+	PAUSED=
 	lighttpd_stop || true
 	app_stop || true
 	BINDIR=$1 APP_BIN=$1/customers-fcgi
 	app_start
 	lighttpd_start ""
+	if [ "${PAUSE_SEQUENCER:-0}" = 1 ] && [ "$1" = "$EVENTS_BIN" ]; then
+		sleep 1
+		PAUSED=$(sed -n 's/.*\[pid \([0-9]*\)\] sequencer\.c:.*lease taken.*/\1/p' "$STATE/fcgi.log" | tail -n1)
+		kill -STOP "$PAUSED"
+	fi
 }
 
 # "RPS P99_MS NON2XX" of a wrk --latency output.
@@ -117,6 +127,8 @@ for rep in $(seq "$REPEATS"); do
 		note "rep $rep $target: $(grep -P "^$target\t" "$STATE/runs.tsv" | tail -n 2 | cut -f2,3 | xargs)"
 	done
 done
+[ -z "${PAUSED:-}" ] || kill -CONT "$PAUSED"
+PAUSED=
 wait_until 100 eval '[ "$(db_query "SELECT COUNT(*) FROM events WHERE seq IS NULL")" = 0 ]'
 
 fig() { # TARGET SCENARIO FIELD(1 rps, 2 p99)
