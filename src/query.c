@@ -23,11 +23,16 @@
 #define CURSOR_PARAM_MAX 256
 
 /* The literal limits in the details below. */
-_Static_assert(LIST_LIMIT_MIN == 1 && LIST_LIMIT_MAX == 100, "limit detail says 1..100");
+_Static_assert(LIST_LIMIT_MIN == 1, "limit detail says 1..");
 _Static_assert(LABELS_MAX == 16, "labels detail says 16");
 
 /* Walk state: what was seen, and whether anything was wrong. */
+struct qparam;
+
 struct qparse {
+	const struct qparam *params; /* the route's table */
+	size_t nparams;
+	unsigned limit_max;
 	struct list_filter *f;
 	struct api_err *err;
 	unsigned seen;         /* bit per table entry */
@@ -78,17 +83,20 @@ long query_unescape(char *s, int plus_is_space)
 static void parse_limit(struct qparse *q, const char *field, char *value, size_t len)
 {
 	unsigned long v = 0;
+	char range[16], msg[48];
 	size_t i;
 
 	if (len == 0 || strspn(value, "0123456789") != len) {
 		q_fail(q, field, "INVALID_FORMAT", NULL, "must be an integer");
 		return;
 	}
-	/* Saturate: only "is it within 1..100" matters, never the exact big value. */
-	for (i = 0; i < len && v <= LIST_LIMIT_MAX; i++)
+	/* Saturate: only "is it within 1..max" matters, never the exact big value. */
+	for (i = 0; i < len && v <= q->limit_max; i++)
 		v = v * 10 + (unsigned long)(value[i] - '0');
-	if (v < LIST_LIMIT_MIN || v > LIST_LIMIT_MAX) {
-		q_fail(q, field, "OUT_OF_RANGE", "1..100", "must be between 1 and 100");
+	if (v < LIST_LIMIT_MIN || v > q->limit_max) {
+		snprintf(range, sizeof(range), "1..%u", q->limit_max);
+		snprintf(msg, sizeof(msg), "must be between 1 and %u", q->limit_max);
+		q_fail(q, field, "OUT_OF_RANGE", range, msg);
 		return;
 	}
 	q->f->limit = (unsigned)v;
@@ -166,7 +174,11 @@ static const struct qparam params[] = {
         {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
 };
 
-#define NPARAMS (sizeof(params) / sizeof(params[0]))
+/* GET /roles/customer-labels (contract §11). */
+static const struct qparam label_params[] = {
+        {"limit", 0, parse_limit},   /* 1..1000, default 1000 */
+        {"cursor", 0, parse_cursor}, /* opaque; MAC checked by the handler */
+};
 
 /* A parameter name fit for an error detail: printable ASCII, '?' for anything else. */
 static void safe_name(const char *name, char *out, size_t outlen)
@@ -181,14 +193,14 @@ static void safe_name(const char *name, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-static const struct qparam *param_find(const char *name, size_t *index)
+static const struct qparam *param_find(const struct qparse *q, const char *name, size_t *index)
 {
 	size_t i;
 
-	for (i = 0; i < NPARAMS; i++) {
-		if (strcmp(params[i].name, name) == 0) {
+	for (i = 0; i < q->nparams; i++) {
+		if (strcmp(q->params[i].name, name) == 0) {
 			*index = i;
-			return &params[i];
+			return &q->params[i];
 		}
 	}
 	return NULL;
@@ -207,7 +219,7 @@ static const struct qparam *pair_param(struct qparse *q, char *name, char field[
 		return NULL;
 	}
 	safe_name(name, field, 64);
-	p = param_find(name, &idx);
+	p = param_find(q, name, &idx);
 	if (!p) {
 		q_fail(q, field, "UNKNOWN_PARAMETER", NULL, "unknown parameter");
 		return NULL;
@@ -259,13 +271,11 @@ static void finish(struct qparse *q)
 	label_set_sort(&q->f->labels);
 }
 
-int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
+/* Walks qs with q's table into q->f (already set to its defaults). */
+static int parse_all(struct qparse *q, char *qs)
 {
-	struct qparse q = {.f = out, .err = err};
 	char *piece = qs;
 
-	memset(out, 0, sizeof(*out));
-	out->limit = LIST_LIMIT_DEFAULT;
 	while (piece && *piece != '\0') {
 		char *next = strchr(piece, '&');
 		char *eq;
@@ -276,10 +286,36 @@ int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
 			eq = strchr(piece, '=');
 			if (eq)
 				*eq++ = '\0';
-			parse_pair(&q, piece, eq ? eq : piece + strlen(piece));
+			parse_pair(q, piece, eq ? eq : piece + strlen(piece));
 		}
 		piece = next;
 	}
-	finish(&q);
-	return q.failed ? -1 : 0;
+	finish(q);
+	return q->failed ? -1 : 0;
+}
+
+int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
+{
+	struct qparse q = {.params = params,
+	                   .nparams = sizeof(params) / sizeof(params[0]),
+	                   .limit_max = LIST_LIMIT_MAX,
+	                   .f = out,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LIST_LIMIT_DEFAULT;
+	return parse_all(&q, qs);
+}
+
+int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
+{
+	struct qparse q = {.params = label_params,
+	                   .nparams = sizeof(label_params) / sizeof(label_params[0]),
+	                   .limit_max = LABEL_PAGE_MAX,
+	                   .f = out,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LABEL_PAGE_MAX;
+	return parse_all(&q, qs);
 }

@@ -12,6 +12,10 @@ const struct route routes[] = {
         {"POST", "/roles/customers", SCOPE_WRITE, h_customers_create},
         {"GET", "/roles/customers/{id}", SCOPE_READ, h_customer_get},
         {"PATCH", "/roles/customers/{id}", SCOPE_WRITE, h_customer_patch},
+        {"GET", "/roles/customer-labels", SCOPE_READ, h_labels_list},
+        {"PATCH", "/roles/customer-labels/{labelName}", SCOPE_WRITE, h_label_rename},
+        {"DELETE", "/roles/customer-labels/{labelName}", SCOPE_WRITE, h_label_delete},
+        {"PATCH", "/roles/customer-labels/{labelName}/customers", SCOPE_WRITE, h_label_assign},
         {"GET", "/healthz", 0, h_healthz},
         {"GET", "/metrics", 0, h_metrics},
 };
