@@ -312,7 +312,7 @@ cases_labels_assign() {
 # Labels with '/', '%', spaces and non-ASCII travel through the path,
 # decoded exactly once, behind every web server.
 cases_labels_path() {
-	local a l
+	local a l link
 	labels_partner "labels-path-$WEB"
 	lcreate '["a/b","100%","two words","ünï ✓","%2F"]'
 	a=$NEW_ID
@@ -331,6 +331,13 @@ cases_labels_path() {
 	req PATCH "/roles/customer-labels/a%2" -H "$(bearer "$LT")" "${JH[@]}" \
 		-H "Requestor-ID: $(uuid4)" -d '{"name":"x"}'
 	like "$STATUS" '^4' 'path: a broken escape is refused'
+	lget "limit=1"
+	link=$(hdr Link)
+	like "$link" "^<$MOUNT/roles/customer-labels\\?limit=1&cursor=[A-Za-z0-9_-]+>; rel=\"next\"\$" \
+		'path: the Link names the next page under the mount prefix'
+	link=${link#<"$MOUNT"}
+	req GET "${link%%>*}" -H "$(bearer "$LT")"
+	is "$(jc '[.[].label]')" '["100%!"]' 'path: ... and following it gives the next label'
 	store_consistent 'path: the store agrees with itself'
 }
 
