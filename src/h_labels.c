@@ -265,7 +265,7 @@ static int assign_body(struct request *r, struct uuid *ids, size_t *n)
 			api_err_detail(&r->err, field, "INVALID_FORMAT", NULL, "must be a UUID");
 			continue;
 		}
-		for (k = 0; k < i && memcmp(ids[k].b, ids[i].b, 16); k++)
+		for (k = 0; k < i && memcmp(ids[k].b, ids[i].b, 16) != 0; k++)
 			;
 		snprintf(first, sizeof(first), "%zu", k);
 		if (k < i)
