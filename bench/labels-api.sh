@@ -10,7 +10,8 @@
 #   - one bulk assign of 1000 ids at `big` (seconds);
 #   - one rename and one delete of a label carried by all N (seconds),
 #     with LABELS_MISMATCH_SQL checked after.
-# Environment: BINDIR (default build/src), KEEP=1 keeps the state directory.
+# Environment: BINDIR (default build/src), KEEP=1 keeps the state directory,
+# DB_BUFFER_POOL (1G).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=$(cd "$HERE/.." && pwd)
@@ -31,7 +32,14 @@ WEB=lighttpd
 . "$SRCDIR/tests/integration/cases.sh"
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-labels-bench.XXXXXX") || exit 1
 trap 'stack_stop; [ "${KEEP:-0}" = 1 ] || rm -rf "$STATE"' EXIT
-stack_start || die "the stack did not start; see $STATE"
+# The server of bench/lib.sh (1 GiB buffer pool, 512 MiB redo log), not the tests' small one.
+DB_BUFFER_POOL=${DB_BUFFER_POOL:-1G} mariadb_start --innodb-log-file-size=512M \
+	--innodb-flush-log-at-trx-commit=1
+mariadb_app_user
+app_conf_write
+app_migrate
+app_start
+web_start
 
 seed() { # PARTNER N
 	admin seed --partner "$1" --count "$2" --labels "$LABELS" --per-customer "$PER" --seed 1 \

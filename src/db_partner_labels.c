@@ -342,18 +342,29 @@ struct assign_work {
 	size_t n;
 	struct assign_result *res;
 	unsigned char *state; /* per id: a bit set of the ST_* below */
+	size_t *order;        /* the indexes of ids, in id order */
 };
 
 enum { ST_FOUND = 1, ST_HAS = 2, ST_FULL = 4, ST_OFFBOARDED = 8 };
 
-/* A JSON array of the ids (with state & mask == want, when mask) as 32 hex digits. */
+static int id_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct uuid *)a)->b, ((const struct uuid *)b)->b, 16);
+}
+
+/*
+ * A JSON array of the ids (with state & mask == want, when mask) as 32 hex
+ * digits, in id order: the lock statement locks them in the order given,
+ * and id order is the order every writer of many customers locks in.
+ */
 static char *ids_json(const struct assign_work *w, unsigned mask, unsigned want)
 {
 	static const char hex[] = "0123456789abcdef";
 	json_t *arr = json_array();
 	char *out = NULL;
 
-	for (size_t i = 0; arr && i < w->n; i++) {
+	for (size_t k = 0; arr && k < w->n; k++) {
+		size_t i = w->order[k];
 		char text[33];
 
 		if ((w->state[i] & mask) != want)
@@ -374,12 +385,38 @@ out:
 	return out;
 }
 
+/* The index of id in w->ids, by binary search over w->order; -1 if absent. */
 static long id_index(const struct assign_work *w, const struct uuid *id)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (!memcmp(w->ids[i].b, id->b, 16))
-			return (long)i;
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = id_cmp(&w->ids[w->order[mid]], id);
+
+		if (c == 0)
+			return (long)w->order[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
+}
+
+static const struct uuid *sort_base; /* the ids order_ids sorts by (qsort has no argument) */
+
+static int order_cmp(const void *a, const void *b)
+{
+	return id_cmp(&sort_base[*(const size_t *)a], &sort_base[*(const size_t *)b]);
+}
+
+static void order_ids(struct assign_work *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		w->order[i] = i;
+	sort_base = w->ids;
+	qsort(w->order, w->n, sizeof(w->order[0]), order_cmp);
 }
 
 /* One locked customer's row into w->state. */
@@ -499,14 +536,16 @@ static int assign_run(struct db *db, void *arg)
 int db_partner_label_assign(struct db *db, const struct audit_ctx *who, const char *name,
                             size_t len, const struct uuid *ids, size_t n, struct assign_result *res)
 {
+	static size_t order[ASSIGN_IDS_MAX];
 	unsigned char state[ASSIGN_IDS_MAX];
-	struct assign_work w = {who, name, len, ids, n, res, state};
+	struct assign_work w = {who, name, len, ids, n, res, state, order};
 	int rc;
 
 	if (who->check || n == 0 || n > ASSIGN_IDS_MAX) {
 		log_error("label assign: an unconfirmed client or %zu ids", n);
 		return DB_ERROR;
 	}
+	order_ids(&w);
 	rc = db_tx(db, assign_run, &w);
 	return rc == DB_CONFLICT && res->refusal != ASSIGN_OK ? DB_OK : rc;
 }

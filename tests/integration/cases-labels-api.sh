@@ -362,6 +362,21 @@ cases_labels_concurrent() {
 	like "$(labels_of "$a")" '^\[("hot","p[1-5]"|"p[1-5]","warm")\]$' \
 		'concurrent: the PATCHed customer holds one whole state, nothing lost'
 	is "$(labels_of "${ids[0]}")" '["cold","warm"]' 'concurrent: the others were renamed'
+
+	# Readers during a rename see the partner before it or after it, never a mix.
+	local seen bad=0 rpid n
+	n=$(lcounts | sed -n 's/^cold=//p')
+	lrename cold '{"name":"frozen"}' &
+	rpid=$!
+	while kill -0 "$rpid" 2>/dev/null; do
+		lget ""
+		seen=$(jq -c '[.[] | select(.label == "cold" or .label == "frozen")]' <<<"$BODY")
+		[ "$seen" = "[{\"label\":\"cold\",\"customersCount\":$n}]" ] ||
+			[ "$seen" = "[{\"label\":\"frozen\",\"customersCount\":$n}]" ] || bad=$((bad + 1))
+	done
+	wait "$rpid"
+	is "$bad" 0 'concurrent: the page shows every carrier under the old name or all under the new one'
+	is "$(lcounts | grep -c '^cold=')" 0 'concurrent: after the 202 nobody reads the old name'
 	store_consistent 'concurrent: the store agrees with itself'
 }
 
