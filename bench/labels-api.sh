@@ -67,10 +67,11 @@ timed() { # NAME METHOD PATH [BODY]: one request, its status and seconds
 
 seed big "$COUNT"
 seed small "$SMALL"
+bigc='' smallc='' BIG='' SMALL_TOK=''
 client_add bigc big
 client_add smallc small
 must_token BIG "$bigc"
-must_token SMALLT "$smallc"
+must_token SMALL_TOK "$smallc"
 label=$(db_query "SELECT d.name FROM partner_labels d JOIN partners p ON p.id = d.partner_id
 	WHERE p.name = 'big' ORDER BY d.name LIMIT 1")
 carriers=$(db_query "SELECT COUNT(*) FROM customer_labels l JOIN partner_labels d
@@ -79,7 +80,7 @@ carriers=$(db_query "SELECT COUNT(*) FROM customer_labels l JOIN partner_labels 
 echo "| what | status | cost |"
 echo "|---|---|---|"
 echo "| GET /roles/customer-labels, $COUNT customers, median of $GETS | 200 | $(get_median "$BIG") ms |"
-echo "| GET /roles/customer-labels, $SMALL customers, median of $GETS | 200 | $(get_median "$SMALLT") ms |"
+echo "| GET /roles/customer-labels, $SMALL customers, median of $GETS | 200 | $(get_median "$SMALL_TOK") ms |"
 ids=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
 	FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.name = 'big' AND c.status <> 'OFFBOARDED'
 	LIMIT 1000" | jq -Rsc 'split("\n")[:-1]')

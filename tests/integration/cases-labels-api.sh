@@ -130,10 +130,12 @@ cases_labels_counts() {
 }
 
 
-# The audit rows of customer ID for request RQ: "before<TAB>after" compact JSON.
+# The audit rows of customer ID for request RQ: "before<TAB>after" compact JSON,
+# byte for byte (base64 past the client's escaping of backslashes).
 audit_of() { # ID RQ
-	db_query "SELECT labels_before, labels_after FROM customer_audit
-		WHERE customer_id = UNHEX('$(hex_of "$1")') AND request_id = '$2' AND action = 'labels'"
+	db_query "SELECT TO_BASE64(CONCAT(labels_before, X'09', labels_after)) FROM customer_audit
+		WHERE customer_id = UNHEX('$(hex_of "$1")') AND request_id = '$2' AND action = 'labels'" |
+		base64 -d
 }
 
 # The LABELS_UPDATE_NOTIFICATION rows of request... by their listed ids: the number of events naming ID.
@@ -143,7 +145,7 @@ events_naming() { # ID
 }
 
 cases_labels_rename() {
-	local a b c e0 m0 e1 n0 row
+	local a b c e0 m0 n0 row
 	labels_partner labels-rename
 	lcreate '["old","keep"]'
 	a=$NEW_ID
@@ -208,6 +210,12 @@ cases_labels_rename() {
 	expect_error 400 BAD_REQUEST VALIDATION_FAILED 'rename: a labelName over 64 characters is 400'
 	is "$(jb '.errorDetails[0].field')" labelName 'rename: ... on field labelName'
 	is "$(labels_of "$a")" '["keep","new"]' 'rename: refused requests changed nothing'
+	lcreate '["q\"uote\\d","ünï"]'
+	a=$NEW_ID
+	lrename 'q"uote\d' '{"name":"n\"ew\\ \u00e9/x"}' -H 'X-Request-ID: it-rename-2'
+	expect 202 'rename: a label with a quote and a backslash'
+	is "$(audit_of "$a" it-rename-2)" "$(printf '%s\t%s' '["q\"uote\\d","ünï"]' "$(labels_of "$a")")" \
+		'rename: its audit JSON is the API'"'"'s (escapes, raw UTF-8)'
 	store_consistent 'rename: the store agrees with itself'
 }
 
