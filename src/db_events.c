@@ -21,28 +21,6 @@ static const char SQL_EVENT_INSERT[] =
         "INSERT INTO events (event_id, partner_id, customer_id, event_type, occurred_on, data)"
         " VALUES (?, ?, ?, ?, ?, ?)";
 
-static const char *const type_names[EVENT_TYPES] = {
-        "CUSTOMER_NOTIFICATION",
-        "LABELS_UPDATE_NOTIFICATION",
-        "OFFBOARDING_NOTIFICATION",
-};
-
-const char *event_type_name(enum event_type t)
-{
-	return (unsigned)t < EVENT_TYPES ? type_names[t] : "";
-}
-
-int event_type_parse(const char *s, size_t len, enum event_type *out)
-{
-	for (unsigned i = 0; i < EVENT_TYPES; i++) {
-		if (strlen(type_names[i]) == len && memcmp(type_names[i], s, len) == 0) {
-			*out = (enum event_type)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 int db_event_append(struct db *db, const struct event_new *e, struct uuid *event_id)
 {
 	struct uuid id;
@@ -68,6 +46,8 @@ int db_event_append(struct db *db, const struct event_new *e, struct uuid *event
 	db_param_cstr(&p, text);
 	rc = db_exec(db, SLOT_EVENT_INSERT, SQL_EVENT_INSERT, &p, NULL);
 	free(text);
+	if (rc == DB_OK)
+		db->tx_events++; /* counted once the transaction commits (db.c) */
 	if (rc == DB_OK && event_id)
 		*event_id = id;
 	return rc;

@@ -20,14 +20,6 @@
 #include "db.h"
 #include "model.h"
 
-enum event_type { EVENT_CUSTOMER, EVENT_LABELS_UPDATE, EVENT_OFFBOARDING };
-#define EVENT_TYPES 3
-
-/* "CUSTOMER_NOTIFICATION", "LABELS_UPDATE_NOTIFICATION", "OFFBOARDING_NOTIFICATION". */
-const char *event_type_name(enum event_type t);
-/* Exact, case-sensitive match of len bytes; 0 or -1. */
-int event_type_parse(const char *s, size_t len, enum event_type *out);
-
 /* One event to append; every pointer borrowed for the call. */
 struct event_new {
 	uint64_t partner_id;
@@ -61,5 +53,46 @@ int db_event_customer(struct db *db, uint64_t partner_id, const struct uuid *cus
  */
 int db_event_labels(struct db *db, uint64_t partner_id, const struct uuid *customers, size_t n,
                     int64_t ms);
+
+/* ---- the feed (db_events_feed.c) ---------------------------------------- */
+
+/* One event as the feed reads it; data (not NUL-safe JSON text) borrowed for the callback. */
+struct event_row {
+	uint64_t seq;
+	struct uuid event_id;
+	enum event_type type;
+	int64_t occurred_ms;
+	const char *data; /* the `data` object as stored, NUL-terminated */
+	size_t data_len;
+};
+
+/* Called per event, oldest first; non-zero stops the page. */
+typedef int (*db_event_cb)(const struct event_row *e, void *arg);
+
+/* One feed page's question. */
+struct feed_query {
+	uint64_t partner_id;
+	unsigned types;      /* bit 1 << event_type per type wanted; 0: all */
+	uint64_t after;      /* the cursor's seq: events after it; 0 from the oldest kept */
+	unsigned limit;      /* events at most */
+	unsigned scan_limit; /* with a type filter: the partner's events a page may pass over */
+};
+
+/* Where the next page starts, and whether the cursor was too old. */
+struct feed_stop {
+	uint64_t resume; /* the next cursor's seq */
+	int expired;     /* events after `after` were purged (410 CURSOR_EXPIRED); no rows given */
+};
+
+/*
+ * Reads a page of q->partner_id's sequenced events in seq order (commit
+ * order) after q->after, calling cb for each.  stop->resume is the seq
+ * after which the next page starts: the last event given when the page is
+ * full, else the highest seq known when the page was read (so that an
+ * empty page still moves past other partners' events and a filter's
+ * misses; what commits later is stamped above it).  db_rc.
+ */
+int db_events_feed(struct db *db, const struct feed_query *q, db_event_cb cb, void *arg,
+                   struct feed_stop *stop);
 
 #endif

@@ -137,6 +137,16 @@ int db_events_stamp(struct db *db, struct lease *l, unsigned *stamped)
 	return rc;
 }
 
+int db_events_range(struct db *db, uint64_t *lo, uint64_t *hi)
+{
+	struct db_cols c;
+
+	db_cols_init(&c);
+	db_col_u64(&c, lo);
+	db_col_u64(&c, hi);
+	return db_exec_one(db, SLOT_EVENTS_RANGE, SQL_RANGE, NULL, &c);
+}
+
 /* Where the purge of [lo, lo + max) ends: the first seq to keep. */
 static int purge_end(struct db *db, uint64_t lo, uint64_t hi, int64_t before_ms, unsigned max,
                      uint64_t *end)
@@ -167,7 +177,6 @@ static int purge_run(struct db *db, void *arg)
 {
 	struct purge_work *w = arg;
 	struct db_params p;
-	struct db_cols c;
 	MYSQL_STMT *st = NULL;
 	uint64_t lo = 0, hi = 0, end = 0;
 	int rc = db_lease_hold(db, w->l);
@@ -175,10 +184,7 @@ static int purge_run(struct db *db, void *arg)
 	w->purged = 0;
 	if (rc != DB_OK || !w->l->held)
 		return rc;
-	db_cols_init(&c);
-	db_col_u64(&c, &lo);
-	db_col_u64(&c, &hi);
-	rc = db_exec_one(db, SLOT_EVENTS_RANGE, SQL_RANGE, NULL, &c);
+	rc = db_events_range(db, &lo, &hi);
 	if (rc == DB_OK && lo)
 		rc = purge_end(db, lo, hi, w->before_ms, w->max, &end);
 	if (rc != DB_OK || end <= lo)

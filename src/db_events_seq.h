@@ -34,6 +34,9 @@ int db_events_stamp(struct db *db, struct lease *l, unsigned *stamped);
 int db_events_purge(struct db *db, struct lease *l, int64_t before_ms, unsigned max,
                     unsigned *purged);
 
+/* The lowest and highest seq given (0 and 0 while none); a statement on the connection in use. */
+int db_events_range(struct db *db, uint64_t *lo, uint64_t *hi);
+
 /* *pending 1 when some committed event has no seq yet (a read). db_rc. */
 int db_events_pending(struct db *db, int *pending);
 

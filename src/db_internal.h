@@ -109,6 +109,7 @@ struct db {
 	unsigned last_errno;     /* server or client error of the current attempt, 0 if none */
 	int lost;                /* the current attempt lost the connection */
 	int commit_sent;         /* the current transaction got as far as COMMIT */
+	unsigned tx_events;      /* events the current transaction appended (db_events.c) */
 	unsigned quiet_errno;    /* see db_exec_quiet() */
 };
 

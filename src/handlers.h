@@ -19,6 +19,7 @@ void h_labels_list(struct request *r, const char *arg);
 void h_label_rename(struct request *r, const char *arg);
 void h_label_delete(struct request *r, const char *arg);
 void h_label_assign(struct request *r, const char *arg);
+void h_events_list(struct request *r, const char *arg);
 void h_healthz(struct request *r, const char *arg);
 void h_metrics(struct request *r, const char *arg);
 void h_jwks(struct request *r, const char *arg);

@@ -27,6 +27,9 @@
 
 enum entity_type { ENTITY_NATURAL_PERSON, ENTITY_LEGAL_ENTITY, ENTITY_JOINT_PERSON };
 enum customer_status { STATUS_CREATED, STATUS_ACTIVE, STATUS_OFFBOARDING, STATUS_OFFBOARDED };
+/* The eventTypes of contract §13. */
+enum event_type { EVENT_CUSTOMER, EVENT_LABELS_UPDATE, EVENT_OFFBOARDING };
+#define EVENT_TYPES 3
 
 /* Static names as in the contract ("NATURAL_PERSON", "CREATED", ...). */
 const char *entity_type_name(enum entity_type t);
@@ -34,6 +37,9 @@ const char *customer_status_name(enum customer_status s);
 /* Exact, case-sensitive match of len bytes; 0 or -1. */
 int entity_type_parse(const char *s, size_t len, enum entity_type *out);
 int customer_status_parse(const char *s, size_t len, enum customer_status *out);
+/* "CUSTOMER_NOTIFICATION", "LABELS_UPDATE_NOTIFICATION", "OFFBOARDING_NOTIFICATION". */
+const char *event_type_name(enum event_type t);
+int event_type_parse(const char *s, size_t len, enum event_type *out);
 
 /* A set of labels, sorted in byte order and free of duplicates once validated. */
 struct label_set {
@@ -76,6 +82,17 @@ struct list_filter {
 	int has_type;
 	enum entity_type type;
 	struct label_set labels; /* sorted, de-duplicated */
+	unsigned limit;
+	const char *cursor; /* borrowed, NULL when absent */
+};
+
+#define FEED_LIMIT_MIN 1
+#define FEED_LIMIT_MAX 1000
+#define FEED_LIMIT_DEFAULT 100
+
+/* A validated GET /roles/events query. */
+struct feed_filter {
+	unsigned types; /* bit 1 << event_type per eventType given; 0: all */
 	unsigned limit;
 	const char *cursor; /* borrowed, NULL when absent */
 };

@@ -16,6 +16,7 @@ const struct route routes[] = {
         {"PATCH", "/roles/customer-labels/{labelName}", SCOPE_WRITE, h_label_rename},
         {"DELETE", "/roles/customer-labels/{labelName}", SCOPE_WRITE, h_label_delete},
         {"PATCH", "/roles/customer-labels/{labelName}/customers", SCOPE_WRITE, h_label_assign},
+        {"GET", "/roles/events", SCOPE_READ, h_events_list},
         {"GET", "/healthz", 0, h_healthz},
         {"GET", "/metrics", 0, h_metrics},
 };

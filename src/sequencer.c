@@ -23,6 +23,7 @@
 #include "db_events_seq.h"
 #include "db_lease.h"
 #include "log.h"
+#include "metrics.h"
 #include "sequencer.h"
 #include "uuid.h"
 
@@ -62,6 +63,7 @@ static int stamp(struct seq_state *s)
 			return -1;
 		}
 		log_change(s, was);
+		metrics_events_sequenced(n);
 		if (n < EVENTS_STAMP_MAX)
 			break;
 	}

@@ -171,6 +171,12 @@ cases_labels_rename() {
 		"$((n0 + 1))" 'rename: one LABELS_UPDATE_NOTIFICATION for the request'
 	is "$(db_query "SELECT JSON_LENGTH(data, '\$.updatedCustomers') FROM events ORDER BY id DESC LIMIT 1")" 2 \
 		'rename: ... listing the two changed customers'
+	ok 'rename: the event reaches the feed' wait_until 100 all_sequenced
+	req GET "/roles/events?eventType=LABELS_UPDATE_NOTIFICATION" -H "$(bearer "$LT")"
+	ok 'rename: GET /roles/events shows it, updatedCustomers the two changed customers' \
+		jq -e --arg a "$a" --arg b "$b" '.data | length == 1 and
+			(.[0].data.updatedCustomers | sort) == ([$a, $b] | sort)
+			and .[0].data.notificationType == "UPDATED"' <<<"$BODY"
 	lrename new '{"name":"new"}'
 	expect 202 'rename: to the same name is 202'
 	is "$(labels_of "$a")" '["keep","new"]' 'rename: ... and changes nothing'
@@ -388,6 +394,6 @@ cases_labels_concurrent() {
 	store_consistent 'concurrent: the store agrees with itself'
 }
 
-ALL_CASES="$ALL_CASES labels_counts labels_rename labels_delete labels_assign labels_path labels_concurrent"
+ALL_CASES+=" labels_counts labels_rename labels_delete labels_assign labels_path labels_concurrent"
 # shellcheck disable=SC2034 # used by the runners (run-*.sh)
-WEB_CASES="$WEB_CASES labels_path"
+WEB_CASES+=" labels_path"
