@@ -9,7 +9,9 @@
 #   - G sequential GET /roles/customer-labels of each partner (median ms);
 #   - one bulk assign of 1000 ids at `big` (seconds);
 #   - one rename and one delete of a label carried by all N (seconds),
-#     with LABELS_MISMATCH_SQL checked after.
+#     with LABELS_MISMATCH_SQL checked after;
+#   - GET one and the list (wrk, 8 connections, 3 s) alone and while a
+#     rename of the label back and forth runs: the throughput ratio.
 # Environment: BINDIR (default build/src), KEEP=1 keeps the state directory,
 # DB_BUFFER_POOL (1G).
 set -uo pipefail
@@ -84,6 +86,31 @@ echo "| GET /roles/customer-labels, $SMALL customers, median of $GETS | 200 | $(
 ids=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
 	FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.name = 'big' AND c.status <> 'OFFBOARDED'
 	LIMIT 1000" | jq -Rsc 'split("\n")[:-1]')
+# Requests per second of wrk on PATH for 3 s.
+rps() { # PATH
+	wrk -t2 -c8 -d3s -H "$(bearer "$BIG")" "$BASE$1" 2>/dev/null | awk '/^Requests\/sec/ { print $2 }'
+}
+
+# The ratio of PATH's throughput during a rename of the label to its own alone.
+during_rename() { # NAME PATH
+	local alone during rpid
+	alone=$(rps "$2")
+	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
+		-H "Requestor-ID: $(uuid4)" -d '{"name":"moving"}' "$BASE/roles/customer-labels/$label" &
+	rpid=$!
+	sleep 0.3
+	during=$(rps "$2")
+	wait "$rpid"
+	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
+		-H "Requestor-ID: $(uuid4)" -d "{\"name\":\"$label\"}" "$BASE/roles/customer-labels/moving"
+	printf '| %s during a rename (%s carriers) | 200 | %s of %s req/s alone: %s |\n' "$1" \
+		"$carriers" "$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
+}
+
+one=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
+	FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.name = 'big' LIMIT 1")
+during_rename "GET one" "/roles/customers/$one"
+during_rename "list (limit 20)" "/roles/customers?limit=20"
 timed "bulk assign of 1000 ids (new label)" PATCH "/roles/customer-labels/bulk-new/customers" "$ids"
 timed "rename of $label ($carriers carriers) to renamed" PATCH "/roles/customer-labels/$label" '{"name":"renamed"}'
 timed "delete of renamed ($carriers carriers)" DELETE "/roles/customer-labels/renamed"
