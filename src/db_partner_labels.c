@@ -78,7 +78,10 @@ static const char SQL_LOCK_IDS[] =
 
 static const char SQL_SET_CREATE[] =
         "CREATE TEMPORARY TABLE IF NOT EXISTS relabel_set (id BINARY(16) NOT NULL PRIMARY KEY,"
+        " seq INT UNSIGNED NOT NULL AUTO_INCREMENT, UNIQUE KEY (seq),"
         " labels_before LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL)";
+static const char SQL_SET_RANGE[] =
+        "SELECT COALESCE(MIN(seq), 1), COALESCE(MAX(seq), 0) FROM relabel_set";
 static const char SQL_SET_CLEAR[] = "DELETE FROM relabel_set";
 static const char SQL_SET_CARRIERS[] =
         "INSERT INTO relabel_set (id, labels_before) SELECT c.id, " LABELS_JSON
@@ -109,13 +112,14 @@ static const char SQL_TOUCH[] =
         "UPDATE customers c JOIN relabel_set t ON t.id = c.id SET c.labels_text = COALESCE("
         "(SELECT GROUP_CONCAT(d.name ORDER BY d.name SEPARATOR X'1F') FROM customer_labels x"
         " JOIN partner_labels d ON d.label_id = x.label_id WHERE x.customer_id = c.id), ''),"
-        " c.modified_at = ?, c.version = c.version + 1";
+        " c.modified_at = ?, c.version = c.version + 1 WHERE t.seq BETWEEN ? AND ?";
 /* After SQL_TOUCH: labels_text holds the new set. */
 static const char SQL_AUDIT[] =
         "INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"
         " request_id, action, labels_before, labels_after, status_before, status_after,"
         " created_at) SELECT t.id, ?, ?, ?, ?, 'labels', t.labels_before, " LABELS_JSON
-        ", NULL, NULL, ? FROM relabel_set t STRAIGHT_JOIN customers c ON c.id = t.id ORDER BY t.id";
+        ", NULL, NULL, ? FROM relabel_set t STRAIGHT_JOIN customers c ON c.id = t.id"
+        " WHERE t.seq BETWEEN ? AND ? ORDER BY t.id";
 
 /* ---- the page ------------------------------------------------------------ */
 
@@ -235,17 +239,52 @@ static int set_read(struct db *db, size_t n, struct uuid **out)
 	return rc == DB_NOT_FOUND || rc == DB_OK ? DB_ERROR : rc;
 }
 
-static int set_audit(struct db *db, const struct audit_ctx *who, int64_t ms)
+/*
+ * The read copies and audit rows of relabel_set's customers are written
+ * SET_CHUNK at a time, in the same transaction: each statement then stays
+ * well inside [database] statement_timeout (and the connection's read
+ * timeout just above it) however many customers carry the label.
+ */
+#define SET_CHUNK 20000
+
+/* Step 5's statements for the customers seq lo..hi. */
+static int set_chunk(struct db *db, const struct audit_ctx *who, int64_t ms, uint64_t lo,
+                     uint64_t hi)
 {
 	struct db_params p;
+	int rc;
 
+	db_params_init(&p);
+	db_param_ms(&p, ms);
+	db_param_u64(&p, lo);
+	db_param_u64(&p, hi);
+	rc = db_exec(db, SLOT_PLABELS_TOUCH, SQL_TOUCH, &p, NULL);
+	if (rc != DB_OK)
+		return rc;
 	db_params_init(&p);
 	db_param_u64(&p, who->partner_id);
 	db_param_cstr(&p, who->client_id ? who->client_id : "");
 	db_param_uuid(&p, who->requestor);
 	db_param_cstr(&p, who->request_id);
 	db_param_ms(&p, ms);
+	db_param_u64(&p, lo);
+	db_param_u64(&p, hi);
 	return db_exec(db, SLOT_PLABELS_AUDIT, SQL_AUDIT, &p, NULL);
+}
+
+static int set_chunks(struct db *db, const struct audit_ctx *who, int64_t ms)
+{
+	uint64_t lo = 1, hi = 0;
+	struct db_cols c;
+	int rc;
+
+	db_cols_init(&c);
+	db_col_u64(&c, &lo);
+	db_col_u64(&c, &hi);
+	rc = db_exec_one(db, SLOT_PLABELS_SET_RANGE, SQL_SET_RANGE, NULL, &c);
+	for (uint64_t at = lo; rc == DB_OK && at <= hi; at += SET_CHUNK)
+		rc = set_chunk(db, who, ms, at, at + SET_CHUNK - 1);
+	return rc;
 }
 
 /* Step 5 for the n customers of relabel_set, whose label rows are final. */
@@ -253,14 +292,8 @@ static int set_finish(struct db *db, const struct audit_ctx *who, size_t n)
 {
 	int64_t ms = clock_wall_ms();
 	struct uuid *ids = NULL;
-	struct db_params p;
-	int rc;
+	int rc = set_chunks(db, who, ms);
 
-	db_params_init(&p);
-	db_param_ms(&p, ms);
-	rc = db_exec(db, SLOT_PLABELS_TOUCH, SQL_TOUCH, &p, NULL);
-	if (rc == DB_OK)
-		rc = set_audit(db, who, ms);
 	if (rc == DB_OK)
 		rc = set_read(db, n, &ids);
 	if (rc == DB_OK)
