@@ -20,8 +20,6 @@
 #include "log.h"
 #include "read_copy.h"
 
-#define LABEL_COUNT_SHARDS "32"
-
 /* A JSON array parameter as rows j(name [, delta]); COLS: the columns of one element. */
 #define JSON_ROWS(cols) "JSON_TABLE(?, '$[*]' COLUMNS (" cols ")) j"
 #define NAME_COL(path) "name VARCHAR(64) CHARACTER SET utf8mb4 PATH '" path "'"

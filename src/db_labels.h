@@ -13,6 +13,9 @@
 #include "db_internal.h"
 #include "model.h"
 
+/* Counter rows per label: a writer adds to shard CONNECTION_ID() % this (SQL text). */
+#define LABEL_COUNT_SHARDS "32"
+
 /* The labels of a filter known to the partner, rarest first. */
 struct label_ids {
 	size_t n;

@@ -191,6 +191,12 @@ static const struct qparam list_params[] = {
         {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
 };
 
+/* GET /roles/customer-labels (contract §11). */
+static const struct qparam label_params[] = {
+        {"limit", 0, parse_limit},   /* 1..1000, default 1000 */
+        {"cursor", 0, parse_cursor}, /* opaque; MAC checked by the handler */
+};
+
 static const struct qparam feed_params[] = {
         {"limit", 0, parse_limit},          /* 1..1000, default 100 */
         {"cursor", 0, parse_cursor},        /* opaque; MAC checked by the handler */
@@ -342,6 +348,23 @@ int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err)
 
 	memset(out, 0, sizeof(*out));
 	out->limit = FEED_LIMIT_DEFAULT;
+	walk(&q, qs);
+	return q.failed ? -1 : 0;
+}
+
+int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
+{
+	struct qparse q = {.params = label_params,
+	                   .nparams = NELEM(label_params),
+	                   .f = out,
+	                   .limit_min = 1,
+	                   .limit_max = LABEL_PAGE_MAX,
+	                   .limit = &out->limit,
+	                   .cursor = &out->cursor,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LABEL_PAGE_MAX;
 	walk(&q, qs);
 	return q.failed ? -1 : 0;
 }

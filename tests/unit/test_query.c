@@ -278,6 +278,44 @@ static void test_feed_values(void)
 	is_str(f.cursor, "AbC_-9", "feed: the cursor, decoded");
 }
 
+/* GET /roles/customer-labels: limit 1..1000 (default 1000), cursor, nothing else. */
+static void test_labels_route(void)
+{
+	static const struct {
+		int line;
+		const char *qs;
+		int rc;
+		unsigned limit;
+		const char *field, *code, *param;
+	} c[] = {
+	        {__LINE__, "", 0, 1000, NULL, NULL, NULL},
+	        {__LINE__, "limit=1", 0, 1, NULL, NULL, NULL},
+	        {__LINE__, "limit=1000", 0, 1000, NULL, NULL, NULL},
+	        {__LINE__, "limit=0", -1, 0, "limit", "OUT_OF_RANGE", "1..1000"},
+	        {__LINE__, "limit=1001", -1, 0, "limit", "OUT_OF_RANGE", "1..1000"},
+	        {__LINE__, "cursor=abc&limit=5", 0, 5, NULL, NULL, NULL},
+	        {__LINE__, "labels=vip", -1, 0, "labels", "UNKNOWN_PARAMETER", ""},
+	        {__LINE__, "limit=1&limit=2", -1, 0, "limit", "DUPLICATE_PARAMETER", ""},
+	};
+	char buf[64], name[80];
+	struct list_filter f;
+	struct api_err err;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", c[i].qs);
+		snprintf(name, sizeof(name), "line %d: labels query \"%s\"", c[i].line, c[i].qs);
+		api_err_clear(&err);
+		is_int(query_parse_labels(buf, &f, &err), c[i].rc, name);
+		if (c[i].rc == 0) {
+			is_int((int)f.limit, (int)c[i].limit, name);
+			continue;
+		}
+		is_str(err.details[0].field, c[i].field, name);
+		is_str(err.details[0].code, c[i].code, name);
+		is_str(err.details[0].parameter, c[i].param, name);
+	}
+}
+
 int main(void)
 {
 	size_t i;
@@ -292,5 +330,6 @@ int main(void)
 	test_all_reported();
 	test_cursor_length();
 	test_unescape();
+	test_labels_route();
 	return done_testing();
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# bench/labels-api.sh: the costs of the partner-wide label routes (contract
+# §11, issue 14), on a private stack (tests/integration/lib.sh: MariaDB, the
+# pool, lighttpd), printed as Markdown rows for bench/RESULTS-labels-api.md.
+#   bench/labels-api.sh [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]
+# Seeds partner `big` with N customers (default 100000) carrying K labels
+# (default 4) of a pool of L (default 4: each label is on all N), and
+# partner `small` with M customers (default 1000) of the same shape, then:
+#   - G sequential GET /roles/customer-labels of each partner (median ms);
+#   - one bulk assign of 1000 ids at `big` (seconds);
+#   - one rename and one delete of a label carried by all N (seconds),
+#     with LABELS_MISMATCH_SQL checked after;
+#   - GET one and the list (wrk, 8 connections, 3 s) alone and while a
+#     rename of the label back and forth runs: the throughput ratio.
+# Environment: BINDIR (default build/src), KEEP=1 keeps the state directory,
+# DB_BUFFER_POOL (1G).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRCDIR=$(cd "$HERE/.." && pwd)
+BINDIR=${BINDIR:-$SRCDIR/build/src}
+COUNT=100000 SMALL=1000 GETS=50 LABELS=4 PER=4
+while [ $# -gt 0 ]; do
+	case $1 in
+	--count) COUNT=$2; shift 2 ;;
+	--small) SMALL=$2; shift 2 ;;
+	--gets) GETS=$2; shift 2 ;;
+	--labels) LABELS=$2; shift 2 ;;
+	--per-customer) PER=$2; shift 2 ;;
+	*) echo "usage: $0 [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]" >&2; exit 2 ;;
+	esac
+done
+WEB=lighttpd
+. "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/integration/cases.sh"
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-labels-bench.XXXXXX") || exit 1
+trap 'stack_stop; [ "${KEEP:-0}" = 1 ] || rm -rf "$STATE"' EXIT
+# The server of bench/lib.sh (1 GiB buffer pool, 512 MiB redo log), not the tests' small one.
+DB_BUFFER_POOL=${DB_BUFFER_POOL:-1G} mariadb_start --innodb-log-file-size=512M \
+	--innodb-flush-log-at-trx-commit=1
+mariadb_app_user
+app_conf_write
+app_migrate
+app_start
+web_start
+
+seed() { # PARTNER N
+	admin seed --partner "$1" --count "$2" --labels "$LABELS" --per-customer "$PER" --seed 1 \
+		>>"$STATE/seed.log" 2>&1 || die "seed failed; see $STATE/seed.log"
+}
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# Median milliseconds of G GETs of the label page with TOKEN.
+get_median() { # TOKEN
+	local i
+	for ((i = 0; i < GETS; i++)); do
+		curl -s -o /dev/null -w '%{time_total}\n' -H "$(bearer "$1")" "$BASE/roles/customer-labels"
+	done | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] * 1000 }'
+}
+
+timed() { # NAME METHOD PATH [BODY]: one request, its status and seconds
+	local t0 t1 st
+	t0=$(now)
+	st=$(curl -s -o "$STATE/last.body" -w '%{http_code}' -X "$2" -H "$(bearer "$BIG")" \
+		-H 'Content-Type: application/json' -H "Requestor-ID: $(uuid4)" ${4:+-d "$4"} "$BASE$3")
+	t1=$(now)
+	printf '| %s | %s | %s s |\n' "$1" "$st" "$(secs "$t0" "$t1")"
+}
+
+seed big "$COUNT"
+seed small "$SMALL"
+bigc='' smallc='' BIG='' SMALL_TOK=''
+client_add bigc big
+client_add smallc small
+must_token BIG "$bigc"
+must_token SMALL_TOK "$smallc"
+label=$(db_query "SELECT d.name FROM partner_labels d JOIN partners p ON p.id = d.partner_id
+	WHERE p.name = 'big' ORDER BY d.name LIMIT 1")
+carriers=$(db_query "SELECT COUNT(*) FROM customer_labels l JOIN partner_labels d
+	ON d.label_id = l.label_id JOIN partners p ON p.id = d.partner_id WHERE p.name = 'big' AND d.name = '$label'")
+
+echo "| what | status | cost |"
+echo "|---|---|---|"
+echo "| GET /roles/customer-labels, $COUNT customers, median of $GETS | 200 | $(get_median "$BIG") ms |"
+echo "| GET /roles/customer-labels, $SMALL customers, median of $GETS | 200 | $(get_median "$SMALL_TOK") ms |"
+ids=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
+	FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.name = 'big' AND c.status <> 'OFFBOARDED'
+	LIMIT 1000" | jq -Rsc 'split("\n")[:-1]')
+# Requests per second of wrk on PATH for 3 s.
+rps() { # PATH
+	wrk -t2 -c8 -d3s -H "$(bearer "$BIG")" "$BASE$1" 2>/dev/null | awk '/^Requests\/sec/ { print $2 }'
+}
+
+# The ratio of PATH's throughput during a rename of the label to its own alone.
+during_rename() { # NAME PATH
+	local alone during rpid
+	alone=$(rps "$2")
+	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
+		-H "Requestor-ID: $(uuid4)" -d '{"name":"moving"}' "$BASE/roles/customer-labels/$label" &
+	rpid=$!
+	sleep 0.3
+	during=$(rps "$2")
+	wait "$rpid"
+	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
+		-H "Requestor-ID: $(uuid4)" -d "{\"name\":\"$label\"}" "$BASE/roles/customer-labels/moving"
+	printf '| %s during a rename (%s carriers) | 200 | %s of %s req/s alone: %s |\n' "$1" \
+		"$carriers" "$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
+}
+
+one=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
+	FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.name = 'big' LIMIT 1")
+during_rename "GET one" "/roles/customers/$one"
+during_rename "list (limit 20)" "/roles/customers?limit=20"
+timed "bulk assign of 1000 ids (new label)" PATCH "/roles/customer-labels/bulk-new/customers" "$ids"
+timed "rename of $label ($carriers carriers) to renamed" PATCH "/roles/customer-labels/$label" '{"name":"renamed"}'
+timed "delete of renamed ($carriers carriers)" DELETE "/roles/customer-labels/renamed"
+echo "| LABELS_MISMATCH_SQL after the writes | | $(db_query "$LABELS_MISMATCH_SQL") |"
