@@ -136,6 +136,8 @@ static const struct key keys[] = {
         NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
         NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
         NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000, "100"),
+        NUM("offboarding", "notice_months", KEY_UINT, offboarding_notice_months, 0, 24, "2"),
+        NUM("offboarding", "poll_ms", KEY_UINT, offboarding_poll_ms, 100, 60000, "1000"),
 };
 
 /* Parser state, shared by the line reader and the key handler. */

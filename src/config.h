@@ -65,6 +65,10 @@ struct config {
 	unsigned throttle_client_failures; /* per client id and window, default 10; 0 = off */
 	unsigned
 	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
+
+	/* [offboarding] (contract §12) */
+	unsigned offboarding_notice_months; /* ordinary notice period, 0-24 months, default 2 */
+	unsigned offboarding_poll_ms;       /* executor's scan interval, 100-60000, default 1000 */
 };
 
 /* One database server: a unix socket, or host and port. */

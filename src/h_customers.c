@@ -263,6 +263,9 @@ void h_customer_patch(struct request *r, const char *arg)
 	else if (rc == DB_PRECONDITION)
 		api_err_set(&r->err, 412, "PRECONDITION_FAILED",
 		            "The customer changed since the given If-Match; read it again");
+	else if (rc == DB_CONFLICT)
+		api_err_set(&r->err, 409, "CUSTOMER_OFFBOARDED",
+		            "The customer is offboarded and can no longer be changed");
 	else if (rc != DB_OK)
 		api_err_db(&r->err, rc);
 	if (rc != DB_OK)

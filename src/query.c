@@ -27,8 +27,15 @@ _Static_assert(LIST_LIMIT_MIN == 1 && LIST_LIMIT_MAX == 100, "limit detail says 
 _Static_assert(LABELS_MAX == 16, "labels detail says 16");
 
 /* Walk state: what was seen, and whether anything was wrong. */
+struct qparam;
+
 struct qparse {
-	struct list_filter *f;
+	const struct qparam *table; /* the route's parameters */
+	size_t ntable;
+	unsigned *limit; /* where limit= and cursor= go */
+	const char **cursor;
+	struct list_filter *f; /* GET /roles/customers, else NULL */
+	struct offb_filter *o; /* GET /roles/offboardings, else NULL */
 	struct api_err *err;
 	unsigned seen;         /* bit per table entry */
 	unsigned dup_reported; /* bit per table entry */
@@ -91,7 +98,7 @@ static void parse_limit(struct qparse *q, const char *field, char *value, size_t
 		q_fail(q, field, "OUT_OF_RANGE", "1..100", "must be between 1 and 100");
 		return;
 	}
-	q->f->limit = (unsigned)v;
+	*q->limit = (unsigned)v;
 }
 
 /* Only the shape here; the MAC is checked once partner and filters are known. */
@@ -103,7 +110,7 @@ static void parse_cursor(struct qparse *q, const char *field, char *value, size_
 		q->failed = 1;
 		return;
 	}
-	q->f->cursor = value;
+	*q->cursor = value;
 }
 
 static void parse_entity(struct qparse *q, const char *field, char *value, size_t len)
@@ -166,7 +173,40 @@ static const struct qparam params[] = {
         {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
 };
 
-#define NPARAMS (sizeof(params) / sizeof(params[0]))
+static void parse_role_type(struct qparse *q, const char *field, char *value, size_t len)
+{
+	if (len != 8 || memcmp(value, "CUSTOMER", 8) != 0)
+		q_fail(q, field, "INVALID_VALUE", NULL, "must be CUSTOMER");
+}
+
+static void parse_role_id(struct qparse *q, const char *field, char *value, size_t len)
+{
+	if (uuid_parse(value, len, &q->o->customer) != 0) {
+		q_fail(q, field, "INVALID_FORMAT", NULL, "must be a UUID");
+		return;
+	}
+	q->o->has_customer = 1;
+}
+
+static void parse_offb_status(struct qparse *q, const char *field, char *value, size_t len)
+{
+	if (offb_status_parse(value, len, &q->o->status) != 0) {
+		q_fail(q, field, "INVALID_VALUE", NULL,
+		       "must be one of CREATED, APPROVED, CANCELED");
+		return;
+	}
+	q->o->has_status = 1;
+}
+
+static const struct qparam offb_params[] = {
+        {"limit", 0, parse_limit},
+        {"cursor", 0, parse_cursor},
+        {"offboardingRoleType", 0, parse_role_type}, /* CUSTOMER, the only role */
+        {"roleId", 0, parse_role_id},                /* uuid */
+        {"status", 0, parse_offb_status},            /* enum offb_status */
+};
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A parameter name fit for an error detail: printable ASCII, '?' for anything else. */
 static void safe_name(const char *name, char *out, size_t outlen)
@@ -181,14 +221,14 @@ static void safe_name(const char *name, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-static const struct qparam *param_find(const char *name, size_t *index)
+static const struct qparam *param_find(const struct qparse *q, const char *name, size_t *index)
 {
 	size_t i;
 
-	for (i = 0; i < NPARAMS; i++) {
-		if (strcmp(params[i].name, name) == 0) {
+	for (i = 0; i < q->ntable; i++) {
+		if (strcmp(q->table[i].name, name) == 0) {
 			*index = i;
-			return &params[i];
+			return &q->table[i];
 		}
 	}
 	return NULL;
@@ -207,7 +247,7 @@ static const struct qparam *pair_param(struct qparse *q, char *name, char field[
 		return NULL;
 	}
 	safe_name(name, field, 64);
-	p = param_find(name, &idx);
+	p = param_find(q, name, &idx);
 	if (!p) {
 		q_fail(q, field, "UNKNOWN_PARAMETER", NULL, "unknown parameter");
 		return NULL;
@@ -256,16 +296,15 @@ static void finish(struct qparse *q)
 		api_err_detail(q->err, "cursor", "INVALID_CURSOR", NULL,
 		               "tampered, truncated, or made for other filters");
 	}
-	label_set_sort(&q->f->labels);
+	if (q->f)
+		label_set_sort(&q->f->labels);
 }
 
-int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
+/* Cuts qs into pairs and parses each with q's table. */
+static int parse_all(struct qparse *q, char *qs)
 {
-	struct qparse q = {.f = out, .err = err};
 	char *piece = qs;
 
-	memset(out, 0, sizeof(*out));
-	out->limit = LIST_LIMIT_DEFAULT;
 	while (piece && *piece != '\0') {
 		char *next = strchr(piece, '&');
 		char *eq;
@@ -276,10 +315,38 @@ int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
 			eq = strchr(piece, '=');
 			if (eq)
 				*eq++ = '\0';
-			parse_pair(&q, piece, eq ? eq : piece + strlen(piece));
+			parse_pair(q, piece, eq ? eq : piece + strlen(piece));
 		}
 		piece = next;
 	}
-	finish(&q);
-	return q.failed ? -1 : 0;
+	finish(q);
+	return q->failed ? -1 : 0;
+}
+
+int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
+{
+	struct qparse q = {.table = params,
+	                   .ntable = NELEMS(params),
+	                   .limit = &out->limit,
+	                   .cursor = &out->cursor,
+	                   .f = out,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LIST_LIMIT_DEFAULT;
+	return parse_all(&q, qs);
+}
+
+int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err)
+{
+	struct qparse q = {.table = offb_params,
+	                   .ntable = NELEMS(offb_params),
+	                   .limit = &out->limit,
+	                   .cursor = &out->cursor,
+	                   .o = out,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LIST_LIMIT_DEFAULT;
+	return parse_all(&q, qs);
 }

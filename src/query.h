@@ -15,6 +15,9 @@
 /* qs may be NULL or "" (defaults). Modified in place. 0 or -1. */
 int query_parse_list(char *qs, struct list_filter *out, struct api_err *err);
 
+/* The same for GET /roles/offboardings (§12). */
+int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err);
+
 /* Percent-decodes s in place (plus_is_space for forms), returns the new length
  * or -1 on a bad escape or an embedded NUL. */
 long query_unescape(char *s, int plus_is_space);

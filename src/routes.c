@@ -12,6 +12,10 @@ const struct route routes[] = {
         {"POST", "/roles/customers", SCOPE_WRITE, h_customers_create},
         {"GET", "/roles/customers/{id}", SCOPE_READ, h_customer_get},
         {"PATCH", "/roles/customers/{id}", SCOPE_WRITE, h_customer_patch},
+        {"POST", "/roles/offboardings", SCOPE_WRITE, h_offboardings_create},
+        {"GET", "/roles/offboardings", SCOPE_READ, h_offboardings_list},
+        {"GET", "/roles/offboardings/{id}", SCOPE_READ, h_offboarding_get},
+        {"POST", "/roles/offboardings/{id}/cancellation", SCOPE_WRITE, h_offboarding_cancel},
         {"GET", "/healthz", 0, h_healthz},
         {"GET", "/metrics", 0, h_metrics},
 };

@@ -3,8 +3,10 @@
  * the end marker, so the table stays valid C while it is empty.
  */
 #include "tasks.h"
+#include "offboard_exec.h"
 
 const struct task tasks[] = {
+        {"offboarding executor", offboard_exec_run},
         {NULL, NULL},
 };
 

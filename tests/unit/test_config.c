@@ -94,6 +94,8 @@ static void test_defaults(void)
 	is_int(c.token_ttl, 3600, "default token_ttl");
 	is_int(c.jwt_secret_len, 0, "default jwt_secret_len");
 	is_int(c.cursor_secret_len, 0, "default cursor_secret_len");
+	is_int(c.offboarding_notice_months, 2, "default notice_months: two calendar months");
+	is_int(c.offboarding_poll_ms, 1000, "default poll_ms");
 }
 
 static void test_minimal(void)
@@ -123,6 +125,15 @@ static const struct value_case {
 	const char *want_str;    /* strings; NULL: the value itself */
 } value_cases[] = {
         {__LINE__, "server", "workers", "1", K_UINT, F(workers), 1, NULL},
+        {__LINE__, "offboarding", "notice_months", "0", K_UINT, F(offboarding_notice_months), 0,
+         NULL},
+        {__LINE__, "offboarding", "notice_months", "24", K_UINT, F(offboarding_notice_months), 24,
+         NULL},
+        {__LINE__, "offboarding", "notice_months", "25", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "notice_months", "-1", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "poll_ms", "100", K_UINT, F(offboarding_poll_ms), 100, NULL},
+        {__LINE__, "offboarding", "poll_ms", "99", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "poll_ms", "60001", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "AUTO", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "auto2", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "256", K_UINT, F(workers), 256, NULL},
