@@ -133,6 +133,7 @@ static const struct key keys[] = {
         STR("auth", "external_scope_prefix", external_scope_prefix, 0, NULL, NULL),
         PATH("auth", "external_client_map_file", external_client_map_file),
         NUM("list", "scan_limit", KEY_UINT, scan_limit, 100, 10000000, "10000"),
+        NUM("events", "retention_days", KEY_UINT, events_retention_days, 1, 3650, "30"),
         NUM("throttle", "window", KEY_UINT, throttle_window, 1, 86400, "60"),
         NUM("throttle", "client_failures", KEY_UINT, throttle_client_failures, 0, 1000000, "10"),
         NUM("throttle", "address_failures", KEY_UINT, throttle_address_failures, 0, 1000000, "100"),

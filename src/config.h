@@ -69,6 +69,8 @@ struct config {
 	/* [offboarding] (contract §12) */
 	unsigned offboarding_notice_months; /* ordinary notice period, 0-24 months, default 2 */
 	unsigned offboarding_poll_ms;       /* executor's scan interval, 100-60000, default 1000 */
+	/* [events] */
+	unsigned events_retention_days; /* how long events are kept (the feed), default 30 */
 };
 
 /* One database server: a unix socket, or host and port. */

@@ -203,3 +203,30 @@ void cursor_offb_filter_hash(const struct offb_filter *f, unsigned char out[32])
 {
 	hash_or_zero(offb_list_digest, f, out);
 }
+
+/* The feed's "filter hash": 32 bytes that are no SHA-256 output anyone can find. */
+static const unsigned char feed_hash[32] = "customers-fcgi event feed v1";
+
+int cursor_encode_seq(const unsigned char *key, size_t keylen, uint64_t partner_id, uint64_t seq,
+                      char out[CURSOR_TEXT_MAX])
+{
+	struct uuid pos = {{0}};
+
+	for (int i = 0; i < 8; i++)
+		pos.b[i] = (unsigned char)(seq >> (56 - 8 * i));
+	return cursor_encode(key, keylen, partner_id, feed_hash, &pos, out);
+}
+
+int cursor_decode_seq(const unsigned char *key, size_t keylen, uint64_t partner_id,
+                      const char *token, uint64_t *seq)
+{
+	struct uuid pos;
+	uint64_t v = 0;
+
+	if (cursor_decode(key, keylen, partner_id, feed_hash, token, &pos) != 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | pos.b[i];
+	*seq = v;
+	return 0;
+}

@@ -8,6 +8,13 @@
  * is an id, never an offset.  Binding the partner and the filter hash into
  * the MAC makes a cursor useless with another partner or other filters.
  * The limit is not bound: a client may change page size while walking.
+ *
+ * The event feed's cursor has the same layout, with the seq of the last
+ * event given (8 bytes BE, then 8 zero bytes) for the id and a constant
+ * of its own for the filter hash, which no SHA-256 of a list filter
+ * equals: neither kind of cursor passes for the other.  It is bound to the
+ * partner only, so a client may change the eventType filter while it
+ * follows the feed.
  */
 #ifndef CURSOR_H
 #define CURSOR_H
@@ -33,5 +40,13 @@ int cursor_encode(const unsigned char *key, size_t keylen, uint64_t partner_id,
 /* 0 and *last on success; -1 for anything tampered, truncated, foreign or of another version. */
 int cursor_decode(const unsigned char *key, size_t keylen, uint64_t partner_id,
                   const unsigned char fhash[32], const char *token, struct uuid *last);
+
+/* The feed's cursor after seq; as cursor_encode. */
+int cursor_encode_seq(const unsigned char *key, size_t keylen, uint64_t partner_id, uint64_t seq,
+                      char out[CURSOR_TEXT_MAX]);
+
+/* 0 and *seq, or -1 as cursor_decode (also for a list cursor). */
+int cursor_decode_seq(const unsigned char *key, size_t keylen, uint64_t partner_id,
+                      const char *token, uint64_t *seq);
 
 #endif

@@ -447,6 +447,7 @@ static void db_attempt_reset(struct db *db)
 	db->last_errno = 0;
 	db->lost = 0;
 	db->commit_sent = 0;
+	db->tx_events = 0;
 }
 
 int db_read(struct db *db, db_work_fn fn, void *arg)
@@ -477,6 +478,8 @@ static int db_tx_attempt(struct db *db, db_work_fn fn, void *arg)
 		db->commit_sent = 1;
 		if (mysql_commit(db->s->conn))
 			rc = db_conn_fail(db, "COMMIT");
+		else
+			db->stats.events += db->tx_events;
 		return rc;
 	}
 	if (db->s->conn && mysql_rollback(db->s->conn)) {

@@ -36,6 +36,7 @@ struct db;
 struct db_stats {
 	unsigned long errors;     /* failed statements and connects */
 	unsigned long reconnects; /* connections made after the first */
+	unsigned long events;     /* events appended by transactions that committed */
 };
 
 /* Allocates; does not connect.  cfg is borrowed and must outlive db. NULL on OOM. */

@@ -78,18 +78,21 @@ int db_customer_audit(struct db *db, const struct audit_ctx *who, const struct a
  * Inside the open transaction, with the customer's row locked: status
  * from -> to with cancellation date cancellation_ms (-1: NULL), modified_at
  * and version bumped unless from is to, and the label counts moved when
- * OFFBOARDED is entered or left (db_labels_count_all).  db_rc.
+ * OFFBOARDED is entered or left (db_labels_count_all), and a change's
+ * CUSTOMER_NOTIFICATION (§13) of partner_id appended.  db_rc.
  */
-int db_customer_change_status(struct db *db, const struct uuid *id, const char *from,
-                              enum customer_status to, int64_t cancellation_ms, int64_t ms);
+int db_customer_change_status(struct db *db, uint64_t partner_id, const struct uuid *id,
+                              const char *from, enum customer_status to, int64_t cancellation_ms,
+                              int64_t ms);
 
 /*
  * Inside the open transaction, with the customer's row locked: cancels its
- * CREATED offboarding, if any (db_offboardings.c).  *canceled gets its id
- * and *found 1 when there was one.  db_rc.
+ * CREATED offboarding, if any (db_offboardings.c), with its
+ * OFFBOARDING_NOTIFICATION.  *canceled gets its id and *found 1 when there
+ * was one.  db_rc.
  */
-int db_offboarding_cancel_open(struct db *db, const struct uuid *customer, int64_t ms,
-                               struct uuid *canceled, int *found);
+int db_offboarding_cancel_open(struct db *db, uint64_t partner_id, const struct uuid *customer,
+                               int64_t ms, struct uuid *canceled, int *found);
 
 /* Appends the CLIENT_ROW parameters; check (borrowed until execution) must not be NULL. */
 void db_param_check(struct db_params *p, const struct client_check *check, uint64_t partner_id);

@@ -2,7 +2,8 @@
  * db_customers_write: creating customers, changing their labels and
  * status, and the audit record of each.
  *
- * Writes run in db_tx() with their audit record, written last.  The
+ * Writes run in db_tx() with their audit record and then their event
+ * (db_events.h), written last.  The
  * customer's row lock (SELECT ... FOR UPDATE) orders concurrent PATCHes;
  * the unique key (partner_id, entity_live) decides concurrent creates:
  * entity_live is the entity while its customer is not OFFBOARDED, so an
@@ -20,6 +21,7 @@
 
 #include "clock.h"
 #include "db_customers_internal.h"
+#include "db_events.h"
 #include "db_labels.h"
 #include "log.h"
 
@@ -157,6 +159,9 @@ static int create_run(struct db *db, void *arg)
 		rc = db_labels_count(db, w->who->partner_id, w->id, NULL, &w->c->labels);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, w->who, &a);
+	if (rc == DB_OK)
+		rc = db_event_customer(db, w->who->partner_id, w->id, STATUS_CREATED, "CREATED",
+		                       a.ms);
 	return rc;
 }
 
@@ -360,6 +365,8 @@ static int labels_run(struct db *db, void *arg)
 		rc = labels_set_locked(db, w, want, ms, &changed);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, w->who, &a);
+	if (rc == DB_OK && changed)
+		rc = db_event_labels(db, w->who->partner_id, w->id, 1, ms);
 	if (rc == DB_OK)
 		*w->changed = changed;
 	return rc;
@@ -411,22 +418,24 @@ static int update_status(struct db *db, const struct uuid *id, enum customer_sta
 	return db_exec(db, SLOT_CUSTOMER_STATUS, SQL_STATUS, &p, NULL);
 }
 
-int db_customer_change_status(struct db *db, const struct uuid *id, const char *from,
-                              enum customer_status to, int64_t cancellation_ms, int64_t ms)
+int db_customer_change_status(struct db *db, uint64_t partner_id, const struct uuid *id,
+                              const char *from, enum customer_status to, int64_t cancellation_ms,
+                              int64_t ms)
 {
-	int rc = DB_OK;
+	int changed = strcmp(from, customer_status_name(to)) != 0;
+	int rc = changed ? update_status(db, id, to, cancellation_ms, ms) : DB_OK;
 
-	if (strcmp(from, customer_status_name(to)) != 0)
-		rc = update_status(db, id, to, cancellation_ms, ms);
 	if (rc == DB_OK && offboarded_changes(from, to))
 		rc = db_labels_count_all(db, id, to == STATUS_OFFBOARDED ? -1 : 1);
+	if (rc == DB_OK && changed)
+		rc = db_event_customer(db, partner_id, id, to, "UPDATED", ms);
 	return rc;
 }
 
 /*
- * Setting the current status again changes nothing (no version bump) but
- * is audited.  An open offboarding is canceled by the override (contract
- * §12: never bypassed silently), and the audit record names it.
+ * Setting the current status again changes nothing (no version bump, no
+ * event) but is audited.  An open offboarding is canceled by the override
+ * (contract §12: never bypassed silently), and the audit record names it.
  */
 static int status_run(struct db *db, void *arg)
 {
@@ -439,15 +448,17 @@ static int status_run(struct db *db, void *arg)
 	        NULL,  ms};
 	int rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
 
-	if (rc == DB_OK)
-		rc = db_offboarding_cancel_open(db, w->id, ms, &offb, &open);
 	if (rc != DB_OK)
 		return rc;
 	a.partner_id = w->lk.partner_id;
+	rc = db_offboarding_cancel_open(db, a.partner_id, w->id, ms, &offb, &open);
+	if (rc != DB_OK)
+		return rc;
 	a.offboarding = open ? &offb : NULL;
 	if (status_offboarding(w->status))
 		cancel = w->lk.cancellation_ms >= 0 ? w->lk.cancellation_ms : ms;
-	rc = db_customer_change_status(db, w->id, w->lk.status, w->status, cancel, ms);
+	rc = db_customer_change_status(db, a.partner_id, w->id, w->lk.status, w->status, cancel,
+	                               ms);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, w->who, &a);
 	return rc;

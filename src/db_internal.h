@@ -52,11 +52,23 @@ enum db_slot {
 	SLOT_OFFB_INSERT,
 	SLOT_OFFB_GET,
 	SLOT_OFFB_CLOSE,
-	SLOT_OFFB_CLOSE_OPEN,
 	SLOT_OFFB_DUE,
 	SLOT_OFFB_EXEC_LOCK,
-	SLOT_OFFB_LIST, /* + shape: roleId? x status? (db_offboardings.c) */
-	SLOT_MIGRATIONS_LIST = SLOT_OFFB_LIST + 4,
+	SLOT_OFFB_LIST, /* + shape: partner? x roleId? x status? (db_offboardings.c) */
+	SLOT_EVENT_INSERT = SLOT_OFFB_LIST + 8,
+	SLOT_EVENTS_TOP,
+	SLOT_EVENTS_UNSEQUENCED,
+	SLOT_EVENTS_STAMP,
+	SLOT_EVENTS_RANGE,
+	SLOT_EVENTS_KEEP_FROM,
+	SLOT_EVENTS_PURGE,
+	SLOT_EVENTS_PENDING,
+	SLOT_EVENTS_PAGE,
+	SLOT_EVENTS_SCAN_END,
+	SLOT_LEASE_HOLD,
+	SLOT_LEASE_CREATE,
+	SLOT_LEASE_RELEASE,
+	SLOT_MIGRATIONS_LIST,
 	SLOT_MIGRATION_RECORD,
 	SLOT_MIGRATION_LOCK,
 	SLOT_LIST_BOUND_LABEL,
@@ -88,6 +100,7 @@ struct db {
 	unsigned last_errno;     /* server or client error of the current attempt, 0 if none */
 	int lost;                /* the current attempt lost the connection */
 	int commit_sent;         /* the current transaction got as far as COMMIT */
+	unsigned tx_events;      /* events the current transaction appended (db_events.c) */
 	unsigned quiet_errno;    /* see db_exec_quiet() */
 };
 

@@ -14,6 +14,7 @@
 #include "calendar.h"
 #include "clock.h"
 #include "db_customers_internal.h"
+#include "db_events.h"
 #include "db_offboardings.h"
 #include "log.h"
 
@@ -104,6 +105,34 @@ static int get_row(struct db *db, uint64_t partner_id, const struct uuid *id,
 
 /* ---- shared steps ------------------------------------------------------- */
 
+/*
+ * The OFFBOARDING_NOTIFICATION of contract §13 in the open transaction:
+ * {offboardingId, roleId, status, notificationType} ("CREATED" when it is
+ * made, "UPDATED" when canceled or executed).
+ */
+static int offb_event(struct db *db, uint64_t partner_id, const struct uuid *offb,
+                      const struct uuid *customer, enum offb_status status, int64_t ms)
+{
+	struct event_new e = {partner_id, EVENT_OFFBOARDING, customer, ms, NULL};
+	char id[UUID_STR_LEN + 1], role[UUID_STR_LEN + 1];
+	json_t *data;
+	int rc;
+
+	uuid_format(offb, id);
+	uuid_format(customer, role);
+	data = json_pack("{s:s, s:s, s:s, s:s}", "offboardingId", id, "roleId", role, "status",
+	                 offb_status_name(status), "notificationType",
+	                 status == OFFB_CREATED ? "CREATED" : "UPDATED");
+	if (!data) {
+		log_error("offboarding event: out of memory");
+		return DB_ERROR;
+	}
+	e.data = data;
+	rc = db_event_append(db, &e, NULL);
+	json_decref(data);
+	return rc;
+}
+
 struct locked_customer {
 	char type[24];
 	char status[16];
@@ -165,8 +194,8 @@ static int close_offb(struct db *db, const struct uuid *id, enum offb_status to,
 	return rc;
 }
 
-int db_offboarding_cancel_open(struct db *db, const struct uuid *customer, int64_t ms,
-                               struct uuid *canceled, int *found)
+int db_offboarding_cancel_open(struct db *db, uint64_t partner_id, const struct uuid *customer,
+                               int64_t ms, struct uuid *canceled, int *found)
 {
 	int rc = find_open(db, customer, canceled);
 
@@ -175,8 +204,8 @@ int db_offboarding_cancel_open(struct db *db, const struct uuid *customer, int64
 		return DB_OK;
 	if (rc == DB_OK)
 		rc = close_offb(db, canceled, OFFB_CANCELED, ms, found);
-	/* EVENT HOOK (§13): OFFBOARDING_NOTIFICATION — offboardingId *canceled, roleId customer,
-	 * status CANCELED, notificationType UPDATED (when *found) */
+	if (rc == DB_OK && *found)
+		rc = offb_event(db, partner_id, canceled, customer, OFFB_CANCELED, ms);
 	return rc;
 }
 
@@ -258,13 +287,12 @@ static int create_run(struct db *db, void *arg)
 	if (rc == DB_CONFLICT)
 		*w->why = OFFB_IN_PROGRESS; /* the open_customer key: a writer on another node */
 	if (rc == DB_OK)
-		rc = db_customer_change_status(db, w->customer, lk.status, STATUS_OFFBOARDING,
-		                               cancel_ms, ms);
+		rc = db_customer_change_status(db, w->who->partner_id, w->customer, lk.status,
+		                               STATUS_OFFBOARDING, cancel_ms, ms);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, w->who, &a);
-	/* EVENT HOOK (§13): OFFBOARDING_NOTIFICATION — offboardingId w->id, roleId w->customer,
-	 * status CREATED, notificationType CREATED; and CUSTOMER_NOTIFICATION — customerId
-	 * w->customer, status OFFBOARDING, modifiedOn ms, notificationType UPDATED */
+	if (rc == DB_OK)
+		rc = offb_event(db, w->who->partner_id, w->id, w->customer, OFFB_CREATED, ms);
 	return rc;
 }
 
@@ -320,13 +348,13 @@ static int cancel_run(struct db *db, void *arg)
 		return DB_CONFLICT;
 	}
 	a.status_after = customer_status_name(w->row.status_before);
-	rc = db_customer_change_status(db, &w->row.customer_id, w->lk.status, w->row.status_before,
-	                               -1, ms);
+	rc = db_customer_change_status(db, w->who->partner_id, &w->row.customer_id, w->lk.status,
+	                               w->row.status_before, -1, ms);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, w->who, &a);
-	/* EVENT HOOK (§13): OFFBOARDING_NOTIFICATION — offboardingId w->id, roleId
-	 * w->row.customer_id, status CANCELED, notificationType UPDATED; and
-	 * CUSTOMER_NOTIFICATION — customerId, status a.status_after, modifiedOn ms, UPDATED */
+	if (rc == DB_OK)
+		rc = offb_event(db, w->who->partner_id, w->id, &w->row.customer_id, OFFB_CANCELED,
+		                ms);
 	return rc;
 }
 
@@ -471,13 +499,12 @@ static int exec_run(struct db *db, void *arg)
 	if (rc != DB_OK || !w->done)
 		return rc != DB_OK ? rc : DB_NOT_FOUND;
 	who.partner_id = a.partner_id = w->row.partner_id;
-	rc = db_customer_change_status(db, &w->row.customer_id, w->lk.status, STATUS_OFFBOARDED,
-	                               w->row.cancellation_ms, ms);
+	rc = db_customer_change_status(db, who.partner_id, &w->row.customer_id, w->lk.status,
+	                               STATUS_OFFBOARDED, w->row.cancellation_ms, ms);
 	if (rc == DB_OK)
 		rc = db_customer_audit(db, &who, &a);
-	/* EVENT HOOK (§13): OFFBOARDING_NOTIFICATION — offboardingId w->id, roleId
-	 * w->row.customer_id, status APPROVED, notificationType UPDATED; and
-	 * CUSTOMER_NOTIFICATION — customerId, status OFFBOARDED, modifiedOn ms, UPDATED */
+	if (rc == DB_OK)
+		rc = offb_event(db, who.partner_id, w->id, &w->row.customer_id, OFFB_APPROVED, ms);
 	return rc;
 }
 

@@ -19,6 +19,7 @@ void h_offboardings_create(struct request *r, const char *arg);
 void h_offboardings_list(struct request *r, const char *arg);
 void h_offboarding_get(struct request *r, const char *arg);
 void h_offboarding_cancel(struct request *r, const char *arg);
+void h_events_list(struct request *r, const char *arg);
 void h_healthz(struct request *r, const char *arg);
 void h_metrics(struct request *r, const char *arg);
 void h_jwks(struct request *r, const char *arg);

@@ -15,7 +15,8 @@
 #include "metrics.h"
 #include "routes.h"
 
-static const int tracked[] = {200, 202, 400, 401, 403, 404, 405, 409, 412, 413, 415, 429, 500, 503};
+static const int tracked[] = {200, 202, 400, 401, 403, 404, 405, 409,
+                              410, 412, 413, 415, 429, 500, 503};
 #define NTRACKED (sizeof(tracked) / sizeof(tracked[0]))
 #define NSTATUS (NTRACKED + 1) /* last: any other status */
 
@@ -32,6 +33,8 @@ struct shared {
 	atomic_ulong db_errors;
 	atomic_ulong db_reconnects;
 	atomic_ulong worker_restarts;
+	atomic_ulong events_written;
+	atomic_ulong events_sequenced;
 	atomic_uint pool_size;
 };
 
@@ -91,6 +94,18 @@ void metrics_db(unsigned long errors, unsigned long reconnects)
 		return;
 	add(&shm->db_errors, errors);
 	add(&shm->db_reconnects, reconnects);
+}
+
+void metrics_events_written(unsigned long n)
+{
+	if (shm)
+		add(&shm->events_written, n);
+}
+
+void metrics_events_sequenced(unsigned long n)
+{
+	if (shm)
+		add(&shm->events_sequenced, n);
 }
 
 void metrics_worker_restart(void)
@@ -199,6 +214,17 @@ static void render_gauges(struct out *o)
 	     "# TYPE customers_worker_restarts_total counter\ncustomers_worker_restarts_total "
 	     "%lu\n",
 	     get(&shm->worker_restarts));
+	emit(o,
+	     "# HELP customers_events_written_total Events committed to the outbox by this pool's "
+	     "workers.\n"
+	     "# TYPE customers_events_written_total counter\ncustomers_events_written_total %lu\n",
+	     get(&shm->events_written));
+	emit(o,
+	     "# HELP customers_events_sequenced_total Events given their place in commit order by "
+	     "this pool's sequencer (0 while another pool holds the lease).\n"
+	     "# TYPE customers_events_sequenced_total counter\ncustomers_events_sequenced_total "
+	     "%lu\n",
+	     get(&shm->events_sequenced));
 	emit(o,
 	     "# HELP customers_pool_workers Configured worker processes.\n"
 	     "# TYPE customers_pool_workers gauge\ncustomers_pool_workers %u\n",

@@ -23,6 +23,9 @@ int metrics_init(const struct route *named, size_t n);
 
 void metrics_request(int route, int status, double seconds);
 void metrics_db(unsigned long errors, unsigned long reconnects);
+/* Events committed by a worker's transactions; events stamped by the sequencer (§14). */
+void metrics_events_written(unsigned long n);
+void metrics_events_sequenced(unsigned long n);
 void metrics_worker_restart(void);
 void metrics_pool_size(unsigned workers);
 

@@ -40,6 +40,12 @@ static const char *const offb_status_names[] = {
         [OFFB_CANCELED] = "CANCELED",
 };
 
+static const char *const event_type_names[] = {
+        [EVENT_CUSTOMER] = "CUSTOMER_NOTIFICATION",
+        [EVENT_LABELS_UPDATE] = "LABELS_UPDATE_NOTIFICATION",
+        [EVENT_OFFBOARDING] = "OFFBOARDING_NOTIFICATION",
+};
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Index of the name equal to the len bytes at s, or -1. */
@@ -88,6 +94,20 @@ int customer_status_parse(const char *s, size_t len, enum customer_status *out)
 		return -1;
 	*out = (enum customer_status)i;
 	return 0;
+}
+
+const char *event_type_name(enum event_type t)
+{
+	return (size_t)t < NELEM(event_type_names) ? event_type_names[t] : "";
+}
+
+int event_type_parse(const char *s, size_t len, enum event_type *out)
+{
+	int i = name_index(event_type_names, NELEM(event_type_names), s, len);
+
+	if (i >= 0)
+		*out = (enum event_type)i;
+	return i < 0 ? -1 : 0;
 }
 
 /* memcmp order; when one is a prefix of the other the shorter comes first. */

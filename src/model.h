@@ -27,6 +27,9 @@
 
 enum entity_type { ENTITY_NATURAL_PERSON, ENTITY_LEGAL_ENTITY, ENTITY_JOINT_PERSON };
 enum customer_status { STATUS_CREATED, STATUS_ACTIVE, STATUS_OFFBOARDING, STATUS_OFFBOARDED };
+/* The eventTypes of contract §13. */
+enum event_type { EVENT_CUSTOMER, EVENT_LABELS_UPDATE, EVENT_OFFBOARDING };
+#define EVENT_TYPES 3
 
 /* Offboarding reasons and statuses (contract §12), in the order of the schema's ENUMs. */
 enum offb_reason {
@@ -54,6 +57,9 @@ int offb_status_parse(const char *s, size_t len, enum offb_status *out);
 int offb_reason_applies(enum offb_reason r, enum entity_type t);
 /* 1 for the ordinary reason (a notice period, cancelable), 0 for the immediate ones. */
 int offb_reason_ordinary(enum offb_reason r);
+/* "CUSTOMER_NOTIFICATION", "LABELS_UPDATE_NOTIFICATION", "OFFBOARDING_NOTIFICATION". */
+const char *event_type_name(enum event_type t);
+int event_type_parse(const char *s, size_t len, enum event_type *out);
 
 /* A set of labels, sorted in byte order and free of duplicates once validated. */
 struct label_set {
@@ -106,6 +112,17 @@ struct offb_filter {
 	struct uuid customer;
 	int has_status;
 	enum offb_status status;
+	unsigned limit;
+	const char *cursor; /* borrowed, NULL when absent */
+};
+
+#define FEED_LIMIT_MIN 1
+#define FEED_LIMIT_MAX 1000
+#define FEED_LIMIT_DEFAULT 100
+
+/* A validated GET /roles/events query. */
+struct feed_filter {
+	unsigned types; /* bit 1 << event_type per eventType given; 0: all */
 	unsigned limit;
 	const char *cursor; /* borrowed, NULL when absent */
 };

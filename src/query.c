@@ -1,11 +1,12 @@
 /*
- * query: the list route's query string, decoded in place into a filter.
+ * query: the query strings of the list and the event feed, decoded in
+ * place into their filters.
  *
  * The string is cut at '&' and each piece at its first '=' before any
  * decoding, so an escaped "%26" or "%3D" stays data.  Name and value are
  * then percent-decoded once, and the name is looked up in a const table
  * that says how to read its value (allowlisted, typed parameters as in
- * kore).  Problems do not stop the walk: each lands in err as a detail on
+ * kore); each route has its table.  Problems do not stop the walk: each lands in err as a detail on
  * the parameter it concerns, so a client sees all of them at once.  A bad
  * cursor also sets errorCode INVALID_CURSOR when it is the only problem,
  * to match the answer for a cursor whose MAC fails later on.
@@ -22,20 +23,21 @@
 
 #define CURSOR_PARAM_MAX 256
 
-/* The literal limits in the details below. */
-_Static_assert(LIST_LIMIT_MIN == 1 && LIST_LIMIT_MAX == 100, "limit detail says 1..100");
+/* The literal limit in the details below. */
 _Static_assert(LABELS_MAX == 16, "labels detail says 16");
 
-/* Walk state: what was seen, and whether anything was wrong. */
 struct qparam;
 
+/* Walk state: what was seen, and whether anything was wrong. */
 struct qparse {
-	const struct qparam *table; /* the route's parameters */
-	size_t ntable;
-	unsigned *limit; /* where limit= and cursor= go */
+	const struct qparam *params; /* the route's table */
+	size_t nparams;
+	struct list_filter *f;    /* the list's, or NULL */
+	struct feed_filter *feed; /* the feed's, or NULL */
+	struct offb_filter *o;    /* the offboardings', or NULL */
+	unsigned limit_min, limit_max;
+	unsigned *limit;
 	const char **cursor;
-	struct list_filter *f; /* GET /roles/customers, else NULL */
-	struct offb_filter *o; /* GET /roles/offboardings, else NULL */
 	struct api_err *err;
 	unsigned seen;         /* bit per table entry */
 	unsigned dup_reported; /* bit per table entry */
@@ -85,17 +87,20 @@ long query_unescape(char *s, int plus_is_space)
 static void parse_limit(struct qparse *q, const char *field, char *value, size_t len)
 {
 	unsigned long v = 0;
+	char range[24], why[64];
 	size_t i;
 
 	if (len == 0 || strspn(value, "0123456789") != len) {
 		q_fail(q, field, "INVALID_FORMAT", NULL, "must be an integer");
 		return;
 	}
-	/* Saturate: only "is it within 1..100" matters, never the exact big value. */
-	for (i = 0; i < len && v <= LIST_LIMIT_MAX; i++)
+	/* Saturate: only "is it within the range" matters, never the exact big value. */
+	for (i = 0; i < len && v <= q->limit_max; i++)
 		v = v * 10 + (unsigned long)(value[i] - '0');
-	if (v < LIST_LIMIT_MIN || v > LIST_LIMIT_MAX) {
-		q_fail(q, field, "OUT_OF_RANGE", "1..100", "must be between 1 and 100");
+	if (v < q->limit_min || v > q->limit_max) {
+		snprintf(range, sizeof(range), "%u..%u", q->limit_min, q->limit_max);
+		snprintf(why, sizeof(why), "must be between %u and %u", q->limit_min, q->limit_max);
+		q_fail(q, field, "OUT_OF_RANGE", range, why);
 		return;
 	}
 	*q->limit = (unsigned)v;
@@ -164,13 +169,33 @@ static void parse_label(struct qparse *q, const char *field, char *value, size_t
 	set->n++;
 }
 
-static const struct qparam params[] = {
+/* One eventType of the repeatable parameter; a repeated one changes nothing. */
+static void parse_event_type(struct qparse *q, const char *field, char *value, size_t len)
+{
+	enum event_type t;
+
+	if (event_type_parse(value, len, &t) != 0) {
+		q_fail(q, field, "INVALID_VALUE", NULL,
+		       "must be one of CUSTOMER_NOTIFICATION, LABELS_UPDATE_NOTIFICATION, "
+		       "OFFBOARDING_NOTIFICATION");
+		return;
+	}
+	q->feed->types |= 1u << t;
+}
+
+static const struct qparam list_params[] = {
         {"limit", 0, parse_limit},           /* 1..100, default 20 */
         {"cursor", 0, parse_cursor},         /* opaque; MAC checked by the handler */
         {"entityId", 0, parse_entity},       /* uuid */
         {"customerStatus", 0, parse_status}, /* enum customer_status */
         {"customerType", 0, parse_type},     /* enum entity_type */
         {"labels", 1, parse_label},          /* repeatable, a set of at most 16 */
+};
+
+static const struct qparam feed_params[] = {
+        {"limit", 0, parse_limit},          /* 1..1000, default 100 */
+        {"cursor", 0, parse_cursor},        /* opaque; MAC checked by the handler */
+        {"eventType", 1, parse_event_type}, /* repeatable, a set */
 };
 
 static void parse_role_type(struct qparse *q, const char *field, char *value, size_t len)
@@ -199,14 +224,14 @@ static void parse_offb_status(struct qparse *q, const char *field, char *value, 
 }
 
 static const struct qparam offb_params[] = {
-        {"limit", 0, parse_limit},
-        {"cursor", 0, parse_cursor},
+        {"limit", 0, parse_limit},                   /* 1..100, default 20 */
+        {"cursor", 0, parse_cursor},                 /* opaque; MAC checked by the handler */
         {"offboardingRoleType", 0, parse_role_type}, /* CUSTOMER, the only role */
         {"roleId", 0, parse_role_id},                /* uuid */
         {"status", 0, parse_offb_status},            /* enum offb_status */
 };
 
-#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A parameter name fit for an error detail: printable ASCII, '?' for anything else. */
 static void safe_name(const char *name, char *out, size_t outlen)
@@ -225,10 +250,10 @@ static const struct qparam *param_find(const struct qparse *q, const char *name,
 {
 	size_t i;
 
-	for (i = 0; i < q->ntable; i++) {
-		if (strcmp(q->table[i].name, name) == 0) {
+	for (i = 0; i < q->nparams; i++) {
+		if (strcmp(q->params[i].name, name) == 0) {
 			*index = i;
-			return &q->table[i];
+			return &q->params[i];
 		}
 	}
 	return NULL;
@@ -296,12 +321,10 @@ static void finish(struct qparse *q)
 		api_err_detail(q->err, "cursor", "INVALID_CURSOR", NULL,
 		               "tampered, truncated, or made for other filters");
 	}
-	if (q->f)
-		label_set_sort(&q->f->labels);
 }
 
 /* Cuts qs into pairs and parses each with q's table. */
-static int parse_all(struct qparse *q, char *qs)
+static void walk(struct qparse *q, char *qs)
 {
 	char *piece = qs;
 
@@ -320,33 +343,56 @@ static int parse_all(struct qparse *q, char *qs)
 		piece = next;
 	}
 	finish(q);
-	return q->failed ? -1 : 0;
 }
 
 int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
 {
-	struct qparse q = {.table = params,
-	                   .ntable = NELEMS(params),
+	struct qparse q = {.params = list_params,
+	                   .nparams = NELEM(list_params),
+	                   .f = out,
+	                   .limit_min = LIST_LIMIT_MIN,
+	                   .limit_max = LIST_LIMIT_MAX,
 	                   .limit = &out->limit,
 	                   .cursor = &out->cursor,
-	                   .f = out,
 	                   .err = err};
 
 	memset(out, 0, sizeof(*out));
 	out->limit = LIST_LIMIT_DEFAULT;
-	return parse_all(&q, qs);
+	walk(&q, qs);
+	label_set_sort(&out->labels);
+	return q.failed ? -1 : 0;
+}
+
+int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err)
+{
+	struct qparse q = {.params = feed_params,
+	                   .nparams = NELEM(feed_params),
+	                   .feed = out,
+	                   .limit_min = FEED_LIMIT_MIN,
+	                   .limit_max = FEED_LIMIT_MAX,
+	                   .limit = &out->limit,
+	                   .cursor = &out->cursor,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = FEED_LIMIT_DEFAULT;
+	walk(&q, qs);
+	return q.failed ? -1 : 0;
 }
 
 int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err)
 {
-	struct qparse q = {.table = offb_params,
-	                   .ntable = NELEMS(offb_params),
+	struct qparse q = {.params = offb_params,
+	                   .nparams = NELEM(offb_params),
+	                   .o = out,
+	                   .limit_min = LIST_LIMIT_MIN,
+	                   .limit_max = LIST_LIMIT_MAX,
 	                   .limit = &out->limit,
 	                   .cursor = &out->cursor,
-	                   .o = out,
 	                   .err = err};
 
 	memset(out, 0, sizeof(*out));
 	out->limit = LIST_LIMIT_DEFAULT;
-	return parse_all(&q, qs);
+	walk(&q, qs);
+	return q.failed ? -1 : 0;
 }

@@ -1,10 +1,11 @@
 /*
- * query: the list route's query string -> struct list_filter.
+ * query: the list route's query string -> struct list_filter, the event
+ * feed's -> struct feed_filter.
  *
  * The string is percent-decoded in place ('+' is a space), so the filter's
  * strings point into the caller's buffer, which must outlive the filter.
  * Unknown or repeated parameters (other than labels) are errors; repeated
- * labels are a set (duplicates collapse).  Every problem is reported.
+ * labels and eventTypes are sets (duplicates collapse).  Every problem is reported.
  */
 #ifndef QUERY_H
 #define QUERY_H
@@ -14,6 +15,8 @@
 
 /* qs may be NULL or "" (defaults). Modified in place. 0 or -1. */
 int query_parse_list(char *qs, struct list_filter *out, struct api_err *err);
+/* The same for GET /roles/events (limit 1..1000, default 100). */
+int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err);
 
 /* The same for GET /roles/offboardings (§12). */
 int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err);

@@ -27,6 +27,7 @@ static const struct status_info statuses[] = {
         {404, "Not Found", "NOT_FOUND"},
         {405, "Method Not Allowed", "METHOD_NOT_ALLOWED"},
         {409, "Conflict", "CONFLICT"},
+        {410, "Gone", "GONE"},
         {412, "Precondition Failed", "PRECONDITION_FAILED"},
         {413, "Payload Too Large", "PAYLOAD_TOO_LARGE"},
         {415, "Unsupported Media Type", "UNSUPPORTED_MEDIA_TYPE"},

@@ -16,6 +16,7 @@ const struct route routes[] = {
         {"GET", "/roles/offboardings", SCOPE_READ, h_offboardings_list},
         {"GET", "/roles/offboardings/{id}", SCOPE_READ, h_offboarding_get},
         {"POST", "/roles/offboardings/{id}/cancellation", SCOPE_WRITE, h_offboarding_cancel},
+        {"GET", "/roles/events", SCOPE_READ, h_events_list},
         {"GET", "/healthz", 0, h_healthz},
         {"GET", "/metrics", 0, h_metrics},
 };

@@ -116,6 +116,8 @@ static void report_db_stats(struct worker *w)
 	db_get_stats(w->db, &now);
 	if (now.errors != w->stats.errors || now.reconnects != w->stats.reconnects)
 		metrics_db(now.errors - w->stats.errors, now.reconnects - w->stats.reconnects);
+	if (now.events != w->stats.events)
+		metrics_events_written(now.events - w->stats.events);
 	w->stats = now;
 }
 

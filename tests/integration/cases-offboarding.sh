@@ -55,6 +55,12 @@ offb_customer() { # TYPE [LABELS]
 	[ -n "$NEW_ID" ] || die "offboarding: cannot create a customer: $(last_response)"
 }
 
+# The customer's events in the order written: TYPE:status, space-separated.
+offb_events() { # CUSTOMER
+	db_query "SELECT event_type, JSON_UNQUOTE(JSON_EXTRACT(data, '\$.status')) FROM events
+		WHERE customer_id = UNHEX('$(hex_of "$1")') ORDER BY id" | tr '\t' : | joined
+}
+
 cases_offboarding_validation() {
 	local np
 	offb_customer NATURAL_PERSON
@@ -148,6 +154,8 @@ cases_offboarding_cancel() {
 		'cancellation: the customer has its status back and no cancellationDate'
 	offb_cancel "$ORD_ID"
 	expect_error 409 CONFLICT OFFBOARDING_NOT_CANCELABLE 'cancellation: twice is 409 NOT_CANCELABLE'
+	is "$(offb_events "$ORD_CUSTOMER" | tr ' ' '\n' | grep -c OFFBOARDING_NOTIFICATION)" 2 \
+		'cancellation: its OFFBOARDING_NOTIFICATION is written'
 	is "$(db_query "SELECT GROUP_CONCAT(CONCAT(status_before, '>', status_after) ORDER BY id)
 		FROM customer_audit WHERE offboarding_id = UNHEX('$(hex_of "$ORD_ID")')" 2>&1)" \
 		'CREATED>OFFBOARDING,OFFBOARDING>CREATED' 'cancellation: audited'
@@ -186,6 +194,9 @@ cases_offboarding_immediate() {
 		AND status_after = 'OFFBOARDED' AND client_id = 'executor'" 2>&1)" 1 \
 		'immediate: one execution audit record'
 	is "$(db_query "$LABELS_MISMATCH_SQL" 2>&1)" 0 'immediate: the label counts moved'
+	is "$(offb_events "$c")" \
+		"CUSTOMER_NOTIFICATION:CREATED CUSTOMER_NOTIFICATION:OFFBOARDING OFFBOARDING_NOTIFICATION:CREATED CUSTOMER_NOTIFICATION:OFFBOARDED OFFBOARDING_NOTIFICATION:APPROVED" \
+		'immediate: create and execution each wrote their events, once'
 	offb_cancel "$OFFB_ID"
 	expect_error 409 CONFLICT OFFBOARDING_NOT_CANCELABLE 'an executed offboarding is not cancelable'
 	offb_patch "$c" '{"labels":["x"]}'

@@ -92,6 +92,7 @@ static void test_defaults(void)
 	is_str(c.issuer, "customers-fcgi", "default issuer");
 	is_str(c.audience, "", "default audience");
 	is_int(c.token_ttl, 3600, "default token_ttl");
+	is_int(c.events_retention_days, 30, "default events retention_days");
 	is_int(c.jwt_secret_len, 0, "default jwt_secret_len");
 	is_int(c.cursor_secret_len, 0, "default cursor_secret_len");
 	is_int(c.offboarding_notice_months, 2, "default notice_months: two calendar months");
@@ -232,6 +233,12 @@ static const struct value_case {
         {__LINE__, "auth", "token_ttl", "86400", K_UINT, F(token_ttl), 86400, NULL},
         {__LINE__, "auth", "token_ttl", "59", K_FAIL, 0, 0, NULL},
         {__LINE__, "auth", "token_ttl", "86401", K_FAIL, 0, 0, NULL},
+        {__LINE__, "events", "retention_days", "1", K_UINT, F(events_retention_days), 1, NULL},
+        {__LINE__, "events", "retention_days", "3650", K_UINT, F(events_retention_days), 3650,
+         NULL},
+        {__LINE__, "events", "retention_days", "0", K_FAIL, 0, 0, NULL},
+        {__LINE__, "events", "retention_days", "3651", K_FAIL, 0, 0, NULL},
+        {__LINE__, "events", "retention_days", "30d", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "8 ; inline comment", K_UINT, F(workers), 8, NULL},
 };
 

@@ -310,6 +310,40 @@ static void test_hash_sensitivity(void)
 	ok(!same_hash(&a, &b), "\"ab\" vs \"a\",\"b\" (length prefixes)");
 }
 
+/* The feed's cursor: seq round trips, bound to the partner, not a list cursor. */
+static void test_seq(void)
+{
+	static const uint64_t seqs[] = {0, 1, 255, 256, UINT64_C(1) << 40, UINT64_MAX};
+	struct list_filter f = {0};
+	unsigned char fh[32];
+	char tok[CURSOR_TEXT_MAX], list_tok[CURSOR_TEXT_MAX];
+	struct uuid last = last_id(), u;
+	uint64_t got;
+
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		got = 7;
+		is_int(cursor_encode_seq(key, sizeof(key), partner, seqs[i], tok), 0,
+		       "seq cursor made");
+		is_int(cursor_decode_seq(key, sizeof(key), partner, tok, &got), 0,
+		       "seq cursor read");
+		ok(got == seqs[i], "seq round trips");
+	}
+	cursor_encode_seq(key, sizeof(key), partner, 5, tok);
+	is_int(cursor_decode_seq(key, sizeof(key), partner + 1, tok, &got), -1,
+	       "another partner's feed cursor is refused");
+	is_int(cursor_decode_seq(key2, sizeof(key2), partner, tok, &got), -1,
+	       "a feed cursor made with another key is refused");
+	cursor_filter_hash(&f, fh);
+	is_int(cursor_decode(key, sizeof(key), partner, fh, tok, &u), -1,
+	       "a feed cursor is no list cursor");
+	cursor_encode(key, sizeof(key), partner, fh, &last, list_tok);
+	is_int(cursor_decode_seq(key, sizeof(key), partner, list_tok, &got), -1,
+	       "a list cursor is no feed cursor");
+	tok[3] ^= 1;
+	is_int(cursor_decode_seq(key, sizeof(key), partner, tok, &got), -1,
+	       "a tampered feed cursor is refused");
+}
+
 int main(void)
 {
 	test_round_trip();
@@ -321,5 +355,6 @@ int main(void)
 	test_garbage();
 	test_hash_invariance();
 	test_hash_sensitivity();
+	test_seq();
 	return done_testing();
 }
