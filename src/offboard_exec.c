@@ -76,7 +76,7 @@ int offboard_exec_run(const struct config *cfg)
 		log_error("offboarding executor: out of memory");
 		return 1;
 	}
-	log_debug("offboarding executor %d ready", (int)getpid());
+	log_info("offboarding executor %d ready", (int)getpid());
 	while (!stop_within(&set, full ? 0 : cfg->offboarding_poll_ms))
 		scan(db, &failing, &full);
 	db_free(db);

@@ -8,7 +8,7 @@
 #   top_builddir=/tmp/b5 tests/faults/run.sh          by hand
 # Switches: FAULTS="db_kill lock ..." (a subset, in that order), KEEP=1
 # (keep the state directory), WORKERS=N (8), MEM_REQUESTS=N (200000).
-# Faults: db_kill lock conn_kill worker_kill backoff races memory.
+# Faults: db_kill lock conn_kill worker_kill backoff races offboard memory.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +26,8 @@ MEM_REQUESTS=${MEM_REQUESTS:-200000}
 SUMMARY=()
 # shellcheck source=tests/faults/lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=tests/faults/offboard.sh
+. "$HERE/offboard.sh"
 
 for tool in mariadbd mariadb-install-db mariadb lighttpd curl jq gcc setsid pgrep; do
 	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps"
@@ -313,7 +315,7 @@ fault_memory() {
 note "state in $STATE"
 start_stack
 note "lighttpd on $BASE, $WORKERS workers, statement_timeout $STATEMENT_TIMEOUT s, connect_timeout $CONNECT_TIMEOUT s"
-for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races memory}; do
+for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races offboard memory}; do
 	started=$(now_ms)
 	"fault_$fault"
 	note "$fault: $((($(now_ms) - started) / 1000)) s"
