@@ -307,3 +307,52 @@ ALL_CASES+=" offboarding_validation offboarding_ordinary offboarding_cancel offb
 ALL_CASES+=" offboarding_race offboarding_list offboarding_due"
 WEB_CASES+=" offboarding_validation offboarding_ordinary offboarding_cancel offboarding_immediate"
 WEB_CASES+=" offboarding_race offboarding_list"
+
+# Schema 5 on a populated schema-4 database: a live and an OFFBOARDED
+# customer survive, the entity of the OFFBOARDED one may be onboarded
+# again while the live one's may not, and a second run changes nothing.
+cases_offboarding_migrate() {
+	local conf="$STATE/migrate5.conf" v4="$STATE/sql-v4" db=customers_upgrade5 live gone
+	mkdir -p "$v4" && cp "$SRCDIR"/sql/00[1-4]-*.sql "$v4/"
+	sed "s/^name = .*/name = $db/" "$(APP_CONF)" >"$conf"
+	mariadb_root -e "DROP DATABASE IF EXISTS $db;
+		GRANT ALL ON \`$db\`.* TO '$DB_USER'@'localhost';" || die "migrate5: cannot grant"
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$v4" >>"$STATE/admin.log" 2>&1
+	is "$?" 0 'migrate 5: schema version 4'
+	live=0190a000000070008000000000000011
+	gone=0190a000000070008000000000000012
+	mariadb_root -D "$db" -e "INSERT INTO partners (id, name) VALUES (1, 'p');
+		INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,
+			modified_at) VALUES
+			(UNHEX('$live'), 1, UNHEX('$live'), 'NATURAL_PERSON', 'ACTIVE', NOW(3), NOW(3)),
+			(UNHEX('$gone'), 1, UNHEX('$gone'), 'LEGAL_ENTITY', 'OFFBOARDED', NOW(3), NOW(3));" ||
+		die "migrate5: cannot write version-4 rows"
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
+	is "$?" 0 'migrate 5: version 4 to the current version'
+	is "$(mariadb_root -B -N -D "$db" -e "SELECT COUNT(*), SUM(entity_live IS NULL) FROM customers" | tr '\t' ' ')" \
+		'2 1' 'migrate 5: both customers kept, the OFFBOARDED one has no live entity'
+	is "$(mariadb_root -B -N -e "SELECT GROUP_CONCAT(DISTINCT index_name ORDER BY index_name)
+		FROM information_schema.statistics WHERE table_schema = '$db' AND table_name = 'customers'
+		AND (index_name LIKE '%entity%' OR index_name LIKE 'uk_customers%')")" \
+		'idx_customers_partner_entity,uk_customers_partner_live' \
+		'migrate 5: the entity key is unique among live customers only'
+	mariadb_root -D "$db" -e "INSERT INTO customers (id, partner_id, entity_id, entity_type,
+		created_at, modified_at) VALUES (UNHEX('0190a000000070008000000000000013'), 1,
+		UNHEX('$gone'), 'LEGAL_ENTITY', NOW(3), NOW(3))" 2>>"$STATE/admin.log"
+	is "$?" 0 'migrate 5: the OFFBOARDED entity can become a customer again'
+	mariadb_root -D "$db" -e "INSERT INTO customers (id, partner_id, entity_id, entity_type,
+		created_at, modified_at) VALUES (UNHEX('0190a000000070008000000000000014'), 1,
+		UNHEX('$live'), 'NATURAL_PERSON', NOW(3), NOW(3))" 2>>"$STATE/admin.log"
+	isnt "$?" 0 'migrate 5: the live one cannot'
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
+	is "$?:$(mariadb_root -B -N -D "$db" -e "SELECT COUNT(*) FROM customers")" '0:3' \
+		'migrate 5: a second run changes nothing'
+	# a run that failed halfway (the new key made, the old one still there) is repeated
+	mariadb_root -D "$db" -e "DELETE FROM schema_migrations WHERE version = 5;
+		ALTER TABLE customers DROP KEY idx_customers_partner_entity"
+	"$BINDIR/customers-admin" -c "$conf" migrate --sql-dir "$SRCDIR/sql" >>"$STATE/admin.log" 2>&1
+	is "$?" 0 'migrate 5: a partly undone version 5 is applied again'
+	mariadb_root -e "DROP DATABASE $db"
+}
+
+ALL_CASES+=" offboarding_migrate"
