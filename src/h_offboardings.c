@@ -15,6 +15,7 @@
 #include "db_offboardings.h"
 #include "handler.h"
 #include "handlers.h"
+#include "keyset_page.h"
 #include "log.h"
 #include "offboarding_json.h"
 #include "query.h"
@@ -96,49 +97,9 @@ fail:
 	handler_fail(r);
 }
 
-struct page {
-	unsigned limit;
-	unsigned n;
-	int more;
-	int failed; /* out of memory rendering a row */
-	struct uuid last;
-	json_t *data;
-};
-
 static int page_add(const struct offboarding_row *row, void *arg)
 {
-	struct page *p = arg;
-
-	if (p->n == p->limit) {
-		p->more = 1; /* the (limit+1)th row only tells that a next page exists */
-		return 1;
-	}
-	if (json_array_append_new(p->data, offboarding_json(row)) != 0) {
-		p->failed = 1;
-		return 1;
-	}
-	p->last = row->id;
-	p->n++;
-	return 0;
-}
-
-static void answer_page(struct request *r, const struct page *p, const unsigned char fhash[32])
-{
-	char cursor[CURSOR_TEXT_MAX];
-	json_t *body, *next = json_null();
-
-	if (p->more) {
-		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-		                  fhash, &p->last, cursor) != 0) {
-			handler_internal_error(r, "cursor_encode failed (RNG or HMAC)");
-			return;
-		}
-		next = json_string(cursor);
-	}
-	body = json_pack("{s:O, s:{s:o, s:I}}", "data", p->data, "pagination", "cursor", next,
-	                 "limit", (json_int_t)p->limit);
-	response_json(r, 200, body, NULL);
-	json_decref(body);
+	return keyset_page_add(arg, &row->id, offboarding_json(row));
 }
 
 /* The query and its cursor: 0 and *q, or -1 with r->err set. */
@@ -148,14 +109,8 @@ static int list_query(struct request *r, struct offb_filter *f, struct uuid *aft
 	if (query_parse_offboardings(r->query, f, &r->err) < 0)
 		return -1;
 	cursor_offb_filter_hash(f, fhash);
-	if (f->cursor && cursor_decode(r->cfg->cursor_secret, r->cfg->cursor_secret_len,
-	                               r->partner_id, fhash, f->cursor, after) < 0) {
-		api_err_set(&r->err, 400, "INVALID_CURSOR",
-		            "The cursor is not valid for this partner and these filters");
-		api_err_detail(&r->err, "cursor", "INVALID_CURSOR", NULL,
-		               "tampered, truncated, or made for other filters");
+	if (f->cursor && keyset_cursor_parse(r, f->cursor, fhash, after) < 0)
 		return -1;
-	}
 	*q = (struct offb_query){r->partner_id,
 	                         f->has_customer ? &f->customer : NULL,
 	                         f->has_status,
@@ -169,7 +124,7 @@ void h_offboardings_list(struct request *r, const char *arg)
 {
 	struct offb_filter f;
 	struct offb_query q;
-	struct page p = {0};
+	struct keyset_page p;
 	struct uuid after;
 	unsigned char fhash[32];
 	int rc;
@@ -177,8 +132,10 @@ void h_offboardings_list(struct request *r, const char *arg)
 	(void)arg;
 	if (list_query(r, &f, &after, fhash, &q) < 0 || client_auth_confirm(r) < 0)
 		goto fail;
-	p.limit = f.limit;
-	p.data = json_array();
+	if (keyset_page_init(&p, f.limit) < 0) {
+		handler_internal_error(r, "offboardings: out of memory");
+		return;
+	}
 	rc = db_offboarding_list(r->db, &q, page_add, &p);
 	if (rc == DB_OK && p.failed) {
 		log_error("offboardings: out of memory rendering a page");
@@ -186,11 +143,11 @@ void h_offboardings_list(struct request *r, const char *arg)
 	}
 	if (rc != DB_OK) {
 		api_err_db(&r->err, rc);
-		json_decref(p.data);
+		keyset_page_release(&p);
 		goto fail;
 	}
-	answer_page(r, &p, fhash);
-	json_decref(p.data);
+	keyset_page_answer(r, &p, fhash, NULL);
+	keyset_page_release(&p);
 	return;
 fail:
 	handler_fail(r);
