@@ -118,13 +118,20 @@ static void parse_cursor(struct qparse *q, const char *field, char *value, size_
 	*q->cursor = value;
 }
 
-static void parse_entity(struct qparse *q, const char *field, char *value, size_t len)
+/* A UUID value into *out, *present set; INVALID_FORMAT otherwise. */
+static void uuid_value(struct qparse *q, const char *field, const char *value, size_t len,
+                       struct uuid *out, int *present)
 {
-	if (uuid_parse(value, len, &q->f->entity_id) != 0) {
+	if (uuid_parse(value, len, out) != 0) {
 		q_fail(q, field, "INVALID_FORMAT", NULL, "must be a UUID");
 		return;
 	}
-	q->f->has_entity = 1;
+	*present = 1;
+}
+
+static void parse_entity(struct qparse *q, const char *field, char *value, size_t len)
+{
+	uuid_value(q, field, value, len, &q->f->entity_id, &q->f->has_entity);
 }
 
 static void parse_status(struct qparse *q, const char *field, char *value, size_t len)
@@ -206,11 +213,7 @@ static void parse_role_type(struct qparse *q, const char *field, char *value, si
 
 static void parse_role_id(struct qparse *q, const char *field, char *value, size_t len)
 {
-	if (uuid_parse(value, len, &q->o->customer) != 0) {
-		q_fail(q, field, "INVALID_FORMAT", NULL, "must be a UUID");
-		return;
-	}
-	q->o->has_customer = 1;
+	uuid_value(q, field, value, len, &q->o->customer, &q->o->has_customer);
 }
 
 static void parse_offb_status(struct qparse *q, const char *field, char *value, size_t len)
