@@ -5,6 +5,9 @@
  *   customers-admin [-c FILE] client add --partner NAME [--scopes "customers:read ..."]
  *   customers-admin [-c FILE] client disable CLIENT_ID
  *   customers-admin [-c FILE] customer set-status CUSTOMER_ID STATUS
+ *   customers-admin [-c FILE] offboarding run-due [--at RFC3339]
+ *   customers-admin [-c FILE] offboarding list [--status S] [--customer ID]
+ *   customers-admin [-c FILE] offboarding show OFFBOARDING_ID
  *   customers-admin [-c FILE] seed --partner NAME --count N --labels L --per-customer K
  *                                  [--seed S] [--ref-accounts R]
  *
@@ -13,7 +16,8 @@
  * (so the tool reaches the same database with the same credentials) and
  * dispatches.  Exit status: 0 done, 1 runtime error (message on stderr, the
  * cause in the log lines before it), 2 usage error.  Only `client add`
- * prints to stdout, a JSON object a script can read.
+ * and `offboarding list|show` print to stdout, JSON a script can read
+ * (list: one object per line).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -25,14 +29,17 @@
 #include <sys/stat.h>
 
 #include "auth.h"
+#include "calendar.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "db_clients.h"
 #include "db_customers.h"
+#include "db_offboardings.h"
 #include "db_seed.h"
 #include "log.h"
 #include "model.h"
+#include "offboarding_json.h"
 #include "uuid.h"
 
 #define EXIT_OK 0
@@ -62,6 +69,9 @@ static int cmd_client_add(struct admin *a, int argc, char **argv);
 static int cmd_client_disable(struct admin *a, int argc, char **argv);
 static int cmd_set_status(struct admin *a, int argc, char **argv);
 static int cmd_seed(struct admin *a, int argc, char **argv);
+static int cmd_offb_run_due(struct admin *a, int argc, char **argv);
+static int cmd_offb_list(struct admin *a, int argc, char **argv);
+static int cmd_offb_show(struct admin *a, int argc, char **argv);
 
 static const struct command commands[] = {
         {"migrate", NULL, cmd_migrate, "migrate [--sql-dir DIR]"},
@@ -70,6 +80,10 @@ static const struct command commands[] = {
         {"client", "disable", cmd_client_disable, "client disable CLIENT_ID"},
         {"customer", "set-status", cmd_set_status,
          "customer set-status CUSTOMER_ID CREATED|ACTIVE|OFFBOARDING|OFFBOARDED"},
+        {"offboarding", "run-due", cmd_offb_run_due, "offboarding run-due [--at RFC3339]"},
+        {"offboarding", "list", cmd_offb_list,
+         "offboarding list [--status CREATED|APPROVED|CANCELED] [--customer CUSTOMER_ID]"},
+        {"offboarding", "show", cmd_offb_show, "offboarding show OFFBOARDING_ID"},
         {"seed", NULL, cmd_seed,
          "seed --partner NAME --count N --labels L --per-customer K [--seed S] "
          "[--ref-accounts R]"},
@@ -95,6 +109,9 @@ static void usage(FILE *out)
 	        "           The same --seed S (default: random, printed) gives the same\n"
 	        "           entity ids, labels, statuses and times on the same day;\n"
 	        "           customer ids are always new\n"
+	        "  offboarding run-due  executes the offboardings due at --at (default:\n"
+	        "           now), as the pool's executor does; --at a later time tests\n"
+	        "           what the notice period will bring, on the production path\n"
 	        "\nexit status: 0 done, 1 failed, 2 usage error\n",
 	        DEFAULT_CONFIG);
 }
@@ -360,6 +377,102 @@ static int cmd_set_status(struct admin *a, int argc, char **argv)
 	fprintf(stderr, "customers-admin: customer %s: status %s (request %s)\n", canonical,
 	        argv[1], request_id);
 	return EXIT_OK;
+}
+
+/* ---- offboarding ----------------------------------------------------------- */
+
+#define RUN_DUE_BATCH 100
+
+static int cmd_offb_run_due(struct admin *a, int argc, char **argv)
+{
+	const char *at = NULL;
+	int64_t now = clock_wall_ms();
+	unsigned n = RUN_DUE_BATCH, total = 0;
+	int i = 0, rc;
+
+	if (argc > 0 && opt_value(argc, argv, &i, "--at", &at) != 1)
+		return usage_error("offboarding run-due: unexpected '%s'", argv[0]);
+	if (i + 1 < argc)
+		return usage_error("offboarding run-due: unexpected '%s'", argv[i + 1]);
+	if (at && calendar_parse_utc(at, &now))
+		return usage_error("offboarding run-due: '%s' is not an RFC 3339 UTC time", at);
+	rc = admin_open(a);
+	for (; rc == EXIT_OK && n == RUN_DUE_BATCH; total += n) {
+		rc = db_offboarding_run_due(a->db, now, RUN_DUE_BATCH, &n);
+		if (rc != DB_OK)
+			return fail("offboarding run-due", rc);
+	}
+	if (rc == EXIT_OK)
+		fprintf(stderr, "customers-admin: %u offboardings executed\n", total);
+	return rc;
+}
+
+static int print_offb(const struct offboarding_row *row, void *arg)
+{
+	json_t *j = offboarding_json(row);
+
+	(void)arg;
+	if (!j || json_dumpf(j, stdout, JSON_COMPACT) != 0)
+		fprintf(stderr, "customers-admin: out of memory\n");
+	putchar('\n');
+	json_decref(j);
+	return 0;
+}
+
+static int offb_list_parse(int argc, char **argv, struct offb_query *q, struct uuid *customer)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+
+		if (opt_value(argc, argv, &i, "--status", &v) == 1) {
+			if (offb_status_parse(v, strlen(v), &q->status))
+				return usage_error("offboarding list: unknown status '%s'", v);
+			q->has_status = 1;
+		} else if (opt_value(argc, argv, &i, "--customer", &v) == 1) {
+			if (uuid_parse(v, strlen(v), customer))
+				return usage_error("offboarding list: '%s' is not a UUID", v);
+			q->customer = customer;
+		} else {
+			return usage_error("offboarding list: unexpected '%s'", argv[i]);
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Every partner's, the newest 1000 (an operator's view, not an export). */
+static int cmd_offb_list(struct admin *a, int argc, char **argv)
+{
+	struct offb_query q = {.max = 1000};
+	struct uuid customer;
+	int rc = offb_list_parse(argc, argv, &q, &customer);
+
+	if (rc == EXIT_OK)
+		rc = admin_open(a);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = db_offboarding_list(a->db, &q, print_offb, NULL);
+	return rc == DB_OK ? EXIT_OK : fail("offboarding list", rc);
+}
+
+static int cmd_offb_show(struct admin *a, int argc, char **argv)
+{
+	struct offboarding_row row;
+	struct uuid id;
+	int rc;
+
+	if (argc != 1 || uuid_parse(argv[0], strlen(argv[0]), &id))
+		return usage_error("offboarding show: give one OFFBOARDING_ID (a UUID)");
+	rc = admin_open(a);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = db_offboarding_get(a->db, 0, &id, &row);
+	if (rc == DB_NOT_FOUND) {
+		fprintf(stderr, "customers-admin: offboarding show: no offboarding %s\n", argv[0]);
+		return EXIT_FAIL;
+	}
+	if (rc != DB_OK)
+		return fail("offboarding show", rc);
+	return print_offb(&row, NULL);
 }
 
 /* ---- seed ---------------------------------------------------------------- */

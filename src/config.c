@@ -141,6 +141,8 @@ static const struct key keys[] = {
         PATH("webhooks", "ca_file", wh_ca_file),
         NUM("webhooks", "time_scale", KEY_UINT, wh_time_scale, 1, 1000000, "1"),
         NUM("webhooks", "concurrency", KEY_UINT, wh_concurrency, 1, 64, "4"),
+        NUM("offboarding", "notice_months", KEY_UINT, offboarding_notice_months, 0, 24, "2"),
+        NUM("offboarding", "poll_ms", KEY_UINT, offboarding_poll_ms, 100, 60000, "1000"),
 };
 
 /* Parser state, shared by the line reader and the key handler. */

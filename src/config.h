@@ -66,6 +66,9 @@ struct config {
 	unsigned
 	        throttle_address_failures; /* per source address and window, default 100; 0 = off */
 
+	/* [offboarding] (contract §12) */
+	unsigned offboarding_notice_months; /* ordinary notice period, 0-24 months, default 2 */
+	unsigned offboarding_poll_ms;       /* executor's scan interval, 100-60000, default 1000 */
 	/* [events] */
 	unsigned events_retention_days; /* how long events are kept (the feed), default 30 */
 

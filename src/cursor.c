@@ -150,20 +150,58 @@ static int filter_digest(EVP_MD_CTX *ctx, const struct list_filter *f, unsigned 
 	return EVP_DigestFinal_ex(ctx, out, &outlen) == 1 && outlen == 32 ? 0 : -1;
 }
 
-void cursor_filter_hash(const struct list_filter *f, unsigned char out[32])
+/*
+ * The offboarding list's filter, under a domain of its own: a customers
+ * cursor can never pass for an offboardings one, nor the reverse.
+ */
+static int offb_digest(EVP_MD_CTX *ctx, const struct offb_filter *f, unsigned char out[32])
+{
+	static const char domain[] = "customers-fcgi offboarding filter v1";
+	unsigned int outlen = 0;
+
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, domain, sizeof(domain)) != 1 ||
+	    digest_part(ctx, f->has_customer, f->customer.b, sizeof(f->customer.b)) != 0 ||
+	    digest_name(ctx, f->has_status, offb_status_name(f->status)) != 0)
+		return -1;
+	return EVP_DigestFinal_ex(ctx, out, &outlen) == 1 && outlen == 32 ? 0 : -1;
+}
+
+/*
+ * Only an out-of-memory can fail here, and the header gives no way to say
+ * so.  The zero hash binds a cursor to no filter in particular; the
+ * partner is still bound by the MAC, so the worst outcome is a page
+ * position reused under other filters, showing nothing the partner could
+ * not list anyway.
+ */
+static void hash_or_zero(int (*digest)(EVP_MD_CTX *, const void *, unsigned char *), const void *f,
+                         unsigned char out[32])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	/*
-	 * Only an out-of-memory can fail here, and the header gives no way to
-	 * say so.  The zero hash binds a cursor to no filter in particular;
-	 * the partner is still bound by the MAC, so the worst outcome is a
-	 * page position reused under other filters, showing nothing the
-	 * partner could not list anyway.
-	 */
-	if (!ctx || filter_digest(ctx, f, out) != 0)
+	if (!ctx || digest(ctx, f, out) != 0)
 		memset(out, 0, 32);
 	EVP_MD_CTX_free(ctx);
+}
+
+static int list_digest(EVP_MD_CTX *ctx, const void *f, unsigned char *out)
+{
+	return filter_digest(ctx, f, out);
+}
+
+static int offb_list_digest(EVP_MD_CTX *ctx, const void *f, unsigned char *out)
+{
+	return offb_digest(ctx, f, out);
+}
+
+void cursor_filter_hash(const struct list_filter *f, unsigned char out[32])
+{
+	hash_or_zero(list_digest, f, out);
+}
+
+void cursor_offb_filter_hash(const struct offb_filter *f, unsigned char out[32])
+{
+	hash_or_zero(offb_list_digest, f, out);
 }
 
 /* The feed's "filter hash": 32 bytes that are no SHA-256 output anyone can find. */

@@ -29,6 +29,9 @@
 /* SHA-256 of the canonical filter (entity, status, type, sorted labels); limit excluded. */
 void cursor_filter_hash(const struct list_filter *f, unsigned char out[32]);
 
+/* The same for GET /roles/offboardings (roleId, status), under its own domain. */
+void cursor_offb_filter_hash(const struct offb_filter *f, unsigned char out[32]);
+
 /* Writes the NUL-terminated token into out. 0 or -1. key is borrowed. */
 int cursor_encode(const unsigned char *key, size_t keylen, uint64_t partner_id,
                   const unsigned char fhash[32], const struct uuid *last,

@@ -85,7 +85,8 @@ int db_customer_list(struct db *db, const struct list_query *lq, struct customer
  * with before = after).  if_match: the parsed If-Match header (borrowed;
  * NULL when absent), compared with the locked row's version.  modified_at
  * and version change only if the set changed (*changed = 1).  Audited.
- * DB_OK, DB_NOT_FOUND, DB_PRECONDITION.
+ * DB_OK, DB_NOT_FOUND, DB_PRECONDITION, DB_CONFLICT (the customer is
+ * OFFBOARDED: read-only, contract §12).
  */
 int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const struct uuid *id,
                            const struct label_set *labels, const struct if_match *if_match,
@@ -95,6 +96,8 @@ int db_customer_set_labels(struct db *db, const struct audit_ctx *who, const str
  * Operator status change (admin tool): sets cancellation date when entering
  * OFFBOARDING/OFFBOARDED (kept if already set), clears it otherwise; bumps
  * version and modified_at; audited.  who->partner_id 0 = any partner.
+ * A CREATED offboarding of the customer is canceled (contract §12) and
+ * named by the audit record.
  */
 int db_customer_set_status(struct db *db, const struct audit_ctx *who, const struct uuid *id,
                            enum customer_status status);

@@ -11,8 +11,9 @@
  * drift apart.  The plan:
  *   1. labels are looked up in the partner's dictionary first
  *      (db_labels_resolve): an unknown one means an empty page at once;
- *   2. with entityId, the customer (one at most) drives, by
- *      uk_customers_partner_entity, and its labels are primary-key probes;
+ *   2. with entityId, the entity's customers (one live one at most, and
+ *      any offboarded ones) drive, by idx_customers_partner_entity
+ *      (partner_id, entity_id, id), and labels are primary-key probes;
  *   3. else with labels, the range of the rarest (by the exact counts)
  *      in idx_customer_labels_filter drives, each further label is a
  *      primary-key probe (eq_ref) and the customer row is read only for
@@ -148,7 +149,7 @@ static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const stru
 	lc_order(q, "l0.customer_id", r);
 }
 
-/* An entity matches one row at most; else the key whose range is (partner[, filter], id). */
+/* The key whose range is (partner[, filter], id); an entity has the fewest rows. */
 static unsigned lc_customers_index(const struct list_filter *f)
 {
 	return f->has_entity ? 3 : f->has_status ? 1 : f->has_type ? 2 : 0;
@@ -162,7 +163,7 @@ static const struct {
         {"idx_customers_partner_id", ""},
         {"idx_customers_partner_status", " AND c.status = ?"},
         {"idx_customers_partner_type", " AND c.entity_type = ?"},
-        {"uk_customers_partner_entity", " AND c.entity_id = ?"},
+        {"idx_customers_partner_entity", " AND c.entity_id = ?"},
 };
 
 /* Binds the key column's value of customers_keys[k]. */

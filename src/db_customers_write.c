@@ -5,7 +5,9 @@
  * Writes run in db_tx() with their audit record and then their event
  * (db_events.h), written last.  The
  * customer's row lock (SELECT ... FOR UPDATE) orders concurrent PATCHes;
- * the unique key (partner_id, entity_id) decides concurrent creates.
+ * the unique key (partner_id, entity_live) decides concurrent creates:
+ * entity_live is the entity while its customer is not OFFBOARDED, so an
+ * offboarded entity can become a customer again (contract §12).
  * A customer's labels are rows of customer_labels (db_labels.c), kept in
  * the same transaction as the row's read copy (read_copy.c), which holds
  * them sorted in byte order.
@@ -23,8 +25,9 @@
 #include "db_labels.h"
 #include "log.h"
 
+/* The entity's customer that is not OFFBOARDED (uk_customers_partner_live): one at most. */
 static const char SQL_EXISTING[] =
-        "SELECT id FROM customers WHERE partner_id = ? AND entity_id = ?";
+        "SELECT id FROM customers WHERE partner_id = ? AND entity_live = ?";
 
 static const char SQL_INSERT[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
@@ -49,30 +52,19 @@ static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE custo
 
 /* A PATCH without If-Match: the row lock and the change in one statement (labels_set_blind). */
 static const char SQL_TOUCH_IF_CHANGED[] =
-        SQL_TOUCH_TEXT " AND partner_id = ? AND labels_text <> ?";
+        SQL_TOUCH_TEXT " AND partner_id = ? AND labels_text <> ? AND status <> 'OFFBOARDED'";
 
 #define SQL_AUDIT_HEAD                                                                             \
 	"INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"            \
 	" request_id, action, labels_before, labels_after, status_before, status_after,"           \
-	" created_at)"
-static const char SQL_AUDIT[] = SQL_AUDIT_HEAD " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" offboarding_id, created_at)"
+static const char SQL_AUDIT[] = SQL_AUDIT_HEAD " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_AUDIT_CHECKED[] = SQL_AUDIT_HEAD
-        " VALUES (?, ?, (SELECT o.client_id " CLIENT_ROW "), ?, ?, ?, ?, ?, ?, ?, ?)";
+        " VALUES (?, ?, (SELECT o.client_id " CLIENT_ROW "), ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /* ---- audit ---------------------------------------------------------------- */
 
-struct audit_rec {
-	const struct uuid *customer;
-	uint64_t partner_id;
-	const char *action;             /* 'create', 'labels', 'status' */
-	const struct label_set *before; /* NULL: SQL NULL */
-	const struct label_set *after;  /* NULL: SQL NULL */
-	const char *status_before;      /* NULL: SQL NULL */
-	const char *status_after;       /* NULL: SQL NULL */
-	int64_t ms;
-};
-
-static int audit_write(struct db *db, const struct audit_ctx *who, const struct audit_rec *a)
+int db_customer_audit(struct db *db, const struct audit_ctx *who, const struct audit_rec *a)
 {
 	char *before = a->before ? db_labels_json(a->before) : NULL;
 	char *after = a->after ? db_labels_json(a->after) : NULL;
@@ -97,6 +89,7 @@ static int audit_write(struct db *db, const struct audit_ctx *who, const struct 
 	db_param_cstr(&p, after);
 	db_param_cstr(&p, a->status_before);
 	db_param_cstr(&p, a->status_after);
+	db_param_uuid(&p, a->offboarding);
 	db_param_ms(&p, a->ms);
 	if (who->check) {
 		rc = db_exec_quiet(db, SLOT_AUDIT_INSERT_CHECKED, SQL_AUDIT_CHECKED, &p,
@@ -150,8 +143,8 @@ static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
 static int create_run(struct db *db, void *arg)
 {
 	struct create_work *w = arg;
-	struct audit_rec a = {w->id, w->who->partner_id, "create", NULL, &w->c->labels, NULL, NULL,
-	                      0};
+	struct audit_rec a = {
+	        w->id, w->who->partner_id, "create", NULL, &w->c->labels, NULL, NULL, NULL, 0};
 	int rc;
 
 	if (uuid_v7_at(clock_wall_ms(), w->id)) {
@@ -165,7 +158,7 @@ static int create_run(struct db *db, void *arg)
 	if (rc == DB_OK)
 		rc = db_labels_count(db, w->who->partner_id, w->id, NULL, &w->c->labels);
 	if (rc == DB_OK)
-		rc = audit_write(db, w->who, &a);
+		rc = db_customer_audit(db, w->who, &a);
 	if (rc == DB_OK)
 		rc = db_event_customer(db, w->who->partner_id, w->id, STATUS_CREATED, "CREATED",
 		                       a.ms);
@@ -344,6 +337,8 @@ static int labels_set_locked(struct db *db, struct labels_work *w, const struct 
 
 	if (rc != DB_OK)
 		return rc;
+	if (!strcmp(w->lk.status, customer_status_name(STATUS_OFFBOARDED)))
+		return DB_CONFLICT; /* read-only (contract §12) */
 	if (!if_match_allows(w->if_match, (uint32_t)w->lk.version))
 		return DB_PRECONDITION;
 	*changed = !label_set_equal(&w->lk.labels, want);
@@ -361,15 +356,15 @@ static int labels_run(struct db *db, void *arg)
 	int64_t ms = clock_wall_ms();
 	int changed = 0, rc = DB_OK;
 	const struct label_set *want = w->labels ? w->labels : &w->lk.labels;
-	struct audit_rec a = {w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL,
-	                      ms};
+	struct audit_rec a = {
+	        w->id, w->who->partner_id, "labels", &w->lk.labels, want, NULL, NULL, NULL, ms};
 
 	if (w->labels && !w->if_match)
 		rc = labels_set_blind(db, w, ms, &changed);
 	if (rc == DB_OK && !changed)
 		rc = labels_set_locked(db, w, want, ms, &changed);
 	if (rc == DB_OK)
-		rc = audit_write(db, w->who, &a);
+		rc = db_customer_audit(db, w->who, &a);
 	if (rc == DB_OK && changed)
 		rc = db_event_labels(db, w->who->partner_id, w->id, 1, ms);
 	if (rc == DB_OK)
@@ -423,32 +418,49 @@ static int update_status(struct db *db, const struct uuid *id, enum customer_sta
 	return db_exec(db, SLOT_CUSTOMER_STATUS, SQL_STATUS, &p, NULL);
 }
 
+int db_customer_change_status(struct db *db, uint64_t partner_id, const struct uuid *id,
+                              const char *from, enum customer_status to, int64_t cancellation_ms,
+                              int64_t ms)
+{
+	int changed = strcmp(from, customer_status_name(to)) != 0;
+	int rc = changed ? update_status(db, id, to, cancellation_ms, ms) : DB_OK;
+
+	if (rc == DB_OK && offboarded_changes(from, to))
+		rc = db_labels_count_all(db, id, to == STATUS_OFFBOARDED ? -1 : 1);
+	if (rc == DB_OK && changed)
+		rc = db_event_customer(db, partner_id, id, to, "UPDATED", ms);
+	return rc;
+}
+
 /*
  * Setting the current status again changes nothing (no version bump, no
- * event) but is audited.
+ * event) but is audited.  An open offboarding is canceled by the override
+ * (contract §12: never bypassed silently), and the audit record names it.
  */
 static int status_run(struct db *db, void *arg)
 {
 	struct status_work *w = arg;
 	int64_t ms = clock_wall_ms(), cancel = -1;
-	const char *to = customer_status_name(w->status);
-	struct audit_rec a = {w->id, 0, "status", NULL, NULL, w->lk.status, to, ms};
-	int changed, rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
+	struct uuid offb;
+	int open = 0;
+	struct audit_rec a = {
+	        w->id, 0, "status", NULL, NULL, w->lk.status, customer_status_name(w->status),
+	        NULL,  ms};
+	int rc = lock_customer(db, w->id, w->who->partner_id, &w->lk);
 
 	if (rc != DB_OK)
 		return rc;
 	a.partner_id = w->lk.partner_id;
+	rc = db_offboarding_cancel_open(db, a.partner_id, w->id, ms, &offb, &open);
+	if (rc != DB_OK)
+		return rc;
+	a.offboarding = open ? &offb : NULL;
 	if (status_offboarding(w->status))
 		cancel = w->lk.cancellation_ms >= 0 ? w->lk.cancellation_ms : ms;
-	changed = strcmp(w->lk.status, to) != 0;
-	if (changed)
-		rc = update_status(db, w->id, w->status, cancel, ms);
-	if (rc == DB_OK && offboarded_changes(w->lk.status, w->status))
-		rc = db_labels_count_all(db, w->id, w->status == STATUS_OFFBOARDED ? -1 : 1);
+	rc = db_customer_change_status(db, a.partner_id, w->id, w->lk.status, w->status, cancel,
+	                               ms);
 	if (rc == DB_OK)
-		rc = audit_write(db, w->who, &a);
-	if (rc == DB_OK && changed)
-		rc = db_event_customer(db, a.partner_id, w->id, w->status, "UPDATED", ms);
+		rc = db_customer_audit(db, w->who, &a);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "handler.h"
 #include "handlers.h"
 #include "if_match.h"
+#include "keyset_page.h"
 #include "log.h"
 #include "query.h"
 #include "response.h"
@@ -117,59 +118,17 @@ fail:
 	handler_fail(r);
 }
 
-struct page {
-	unsigned limit;
-	unsigned n;
-	int more;
-	struct list_stop stop;
-	int failed; /* out of memory: answer 500 rather than a short page */
-	struct uuid last;
-	json_t *data;
-};
-
 static int page_add(const struct customer_row *row, void *arg)
 {
-	struct page *p = arg;
-
-	if (p->n == p->limit) {
-		p->more = 1; /* the (limit+1)th row only tells that a next page exists */
-		return 1;
-	}
-	/* A row that cannot be rendered must not be skipped by the cursor. */
-	if (json_array_append_new(p->data, customer_json(row)) != 0) {
-		p->failed = 1;
-		return 1;
-	}
-	p->last = row->id;
-	p->n++;
-	return 0;
-}
-
-static void answer_page(struct request *r, const struct page *p, const unsigned char fhash[32])
-{
-	char cursor[CURSOR_TEXT_MAX];
-	json_t *body, *next = json_null();
-
-	/* A page cut short by [list] scan_limit continues below where its walk stopped. */
-	if (p->more || p->stop.early) {
-		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-		                  fhash, p->more ? &p->last : &p->stop.resume, cursor) != 0) {
-			handler_internal_error(r, "cursor_encode failed (RNG or HMAC)");
-			return;
-		}
-		next = json_string(cursor);
-	}
-	body = json_pack("{s:O, s:{s:o, s:I}}", "data", p->data, "pagination", "cursor", next,
-	                 "limit", (json_int_t)p->limit);
-	response_json(r, 200, body, NULL);
-	json_decref(body);
+	return keyset_page_add(arg, &row->id, customer_json(row));
 }
 
 void h_customers_list(struct request *r, const char *arg)
 {
 	struct list_filter f;
 	struct client_check check;
-	struct page p = {0};
+	struct keyset_page p;
+	struct list_stop stop = {0};
 	struct list_query q;
 	struct uuid after;
 	unsigned char fhash[32];
@@ -179,19 +138,15 @@ void h_customers_list(struct request *r, const char *arg)
 	if (query_parse_list(r->query, &f, &r->err) < 0)
 		goto fail;
 	cursor_filter_hash(&f, fhash);
-	if (f.cursor && cursor_decode(r->cfg->cursor_secret, r->cfg->cursor_secret_len,
-	                              r->partner_id, fhash, f.cursor, &after) < 0) {
-		api_err_set(&r->err, 400, "INVALID_CURSOR",
-		            "The cursor is not valid for this partner and these filters");
-		api_err_detail(&r->err, "cursor", "INVALID_CURSOR", NULL,
-		               "tampered, truncated, or made for other filters");
+	if (f.cursor && keyset_cursor_parse(r, f.cursor, fhash, &after) < 0)
 		goto fail;
+	if (keyset_page_init(&p, f.limit) < 0) {
+		handler_internal_error(r, "list: out of memory");
+		return;
 	}
-	p.limit = f.limit;
-	p.data = json_array();
 	q = (struct list_query){r->partner_id, check_for(r, &check), &f, f.cursor ? &after : NULL,
 	                        f.limit + 1,   r->cfg->scan_limit};
-	rc = db_customer_list(r->db, &q, &row_buf, page_add, &p, &p.stop);
+	rc = db_customer_list(r->db, &q, &row_buf, page_add, &p, &stop);
 	if (rc == DB_OK && p.failed) {
 		log_error("list: out of memory rendering a page");
 		rc = DB_ERROR;
@@ -200,11 +155,12 @@ void h_customers_list(struct request *r, const char *arg)
 		api_err_db(&r->err, rc);
 	/* no row also when the client check failed: read the client before answering empty */
 	if (rc != DB_OK || (p.n == 0 && client_auth_confirm(r) < 0)) {
-		json_decref(p.data);
+		keyset_page_release(&p);
 		goto fail;
 	}
-	answer_page(r, &p, fhash);
-	json_decref(p.data);
+	/* A page cut short by [list] scan_limit continues below where its walk stopped. */
+	keyset_page_answer(r, &p, fhash, stop.early ? &stop.resume : NULL);
+	keyset_page_release(&p);
 	return;
 fail:
 	handler_fail(r);
@@ -263,6 +219,9 @@ void h_customer_patch(struct request *r, const char *arg)
 	else if (rc == DB_PRECONDITION)
 		api_err_set(&r->err, 412, "PRECONDITION_FAILED",
 		            "The customer changed since the given If-Match; read it again");
+	else if (rc == DB_CONFLICT)
+		api_err_set(&r->err, 409, "CUSTOMER_OFFBOARDED",
+		            "The customer is offboarded and can no longer be changed");
 	else if (rc != DB_OK)
 		api_err_db(&r->err, rc);
 	if (rc != DB_OK)

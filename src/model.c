@@ -24,6 +24,22 @@ static const char *const customer_status_names[] = {
         [STATUS_OFFBOARDED] = "OFFBOARDED",
 };
 
+static const char *const offb_reason_names[] = {
+        [REASON_PARTNER_ORDINARY] = "CANCELLATION_BY_PARTNER_ORDINARY",
+        [REASON_CUSTOMER_REQUEST_IMMEDIATE] = "CUSTOMER_REQUEST_IMMEDIATE",
+        [REASON_PARTNER_IMMEDIATE] = "CANCELLATION_BY_PARTNER_IMMEDIATE",
+        [REASON_DEATH_IMMEDIATE] = "DEATH_IMMEDIATE",
+        [REASON_DISSOLUTION_IMMEDIATE] = "DISSOLUTION_IMMEDIATE",
+        [REASON_INSOLVENCY_IMMEDIATE] = "INSOLVENCY_IMMEDIATE",
+        [REASON_COMPANY_STRUCTURE_CHANGES_IMMEDIATE] = "COMPANY_STRUCTURE_CHANGES_IMMEDIATE",
+};
+
+static const char *const offb_status_names[] = {
+        [OFFB_CREATED] = "CREATED",
+        [OFFB_APPROVED] = "APPROVED",
+        [OFFB_CANCELED] = "CANCELED",
+};
+
 static const char *const event_type_names[] = {
         [EVENT_CUSTOMER] = "CUSTOMER_NOTIFICATION",
         [EVENT_LABELS_UPDATE] = "LABELS_UPDATE_NOTIFICATION",
@@ -144,4 +160,49 @@ long label_set_find(const struct label_set *set, const char *s, size_t len)
 			return (long)i;
 	}
 	return -1;
+}
+
+const char *offb_reason_name(enum offb_reason r)
+{
+	return (size_t)r < NELEM(offb_reason_names) ? offb_reason_names[r] : "";
+}
+
+const char *offb_status_name(enum offb_status s)
+{
+	return (size_t)s < NELEM(offb_status_names) ? offb_status_names[s] : "";
+}
+
+int offb_reason_parse(const char *s, size_t len, enum offb_reason *out)
+{
+	int i = name_index(offb_reason_names, NELEM(offb_reason_names), s, len);
+
+	if (i < 0)
+		return -1;
+	*out = (enum offb_reason)i;
+	return 0;
+}
+
+int offb_status_parse(const char *s, size_t len, enum offb_status *out)
+{
+	int i = name_index(offb_status_names, NELEM(offb_status_names), s, len);
+
+	if (i < 0)
+		return -1;
+	*out = (enum offb_status)i;
+	return 0;
+}
+
+/* Death ends a person; dissolution, insolvency and a new structure end a company. */
+int offb_reason_applies(enum offb_reason r, enum entity_type t)
+{
+	if (r == REASON_DEATH_IMMEDIATE)
+		return t != ENTITY_LEGAL_ENTITY;
+	if (r >= REASON_DISSOLUTION_IMMEDIATE)
+		return t == ENTITY_LEGAL_ENTITY;
+	return 1;
+}
+
+int offb_reason_ordinary(enum offb_reason r)
+{
+	return r == REASON_PARTNER_ORDINARY;
 }

@@ -31,12 +31,32 @@ enum customer_status { STATUS_CREATED, STATUS_ACTIVE, STATUS_OFFBOARDING, STATUS
 enum event_type { EVENT_CUSTOMER, EVENT_LABELS_UPDATE, EVENT_OFFBOARDING };
 #define EVENT_TYPES 3
 
+/* Offboarding reasons and statuses (contract §12), in the order of the schema's ENUMs. */
+enum offb_reason {
+	REASON_PARTNER_ORDINARY,
+	REASON_CUSTOMER_REQUEST_IMMEDIATE,
+	REASON_PARTNER_IMMEDIATE,
+	REASON_DEATH_IMMEDIATE,
+	REASON_DISSOLUTION_IMMEDIATE,
+	REASON_INSOLVENCY_IMMEDIATE,
+	REASON_COMPANY_STRUCTURE_CHANGES_IMMEDIATE
+};
+enum offb_status { OFFB_CREATED, OFFB_APPROVED, OFFB_CANCELED };
+
 /* Static names as in the contract ("NATURAL_PERSON", "CREATED", ...). */
 const char *entity_type_name(enum entity_type t);
 const char *customer_status_name(enum customer_status s);
 /* Exact, case-sensitive match of len bytes; 0 or -1. */
 int entity_type_parse(const char *s, size_t len, enum entity_type *out);
 int customer_status_parse(const char *s, size_t len, enum customer_status *out);
+const char *offb_reason_name(enum offb_reason r);
+const char *offb_status_name(enum offb_status s);
+int offb_reason_parse(const char *s, size_t len, enum offb_reason *out);
+int offb_status_parse(const char *s, size_t len, enum offb_status *out);
+/* 1 if the reason may end the role of a customer of entity type t (§12), else 0. */
+int offb_reason_applies(enum offb_reason r, enum entity_type t);
+/* 1 for the ordinary reason (a notice period, cancelable), 0 for the immediate ones. */
+int offb_reason_ordinary(enum offb_reason r);
 /* "CUSTOMER_NOTIFICATION", "LABELS_UPDATE_NOTIFICATION", "OFFBOARDING_NOTIFICATION". */
 const char *event_type_name(enum event_type t);
 int event_type_parse(const char *s, size_t len, enum event_type *out);
@@ -86,6 +106,16 @@ struct list_filter {
 	const char *cursor; /* borrowed, NULL when absent */
 };
 
+/* A validated GET /roles/offboardings query. */
+struct offb_filter {
+	int has_customer; /* roleId */
+	struct uuid customer;
+	int has_status;
+	enum offb_status status;
+	unsigned limit;
+	const char *cursor; /* borrowed, NULL when absent */
+};
+
 #define FEED_LIMIT_MIN 1
 #define FEED_LIMIT_MAX 1000
 #define FEED_LIMIT_DEFAULT 100
@@ -95,6 +125,21 @@ struct feed_filter {
 	unsigned types; /* bit 1 << event_type per eventType given; 0: all */
 	unsigned limit;
 	const char *cursor; /* borrowed, NULL when absent */
+};
+
+/* One offboarding as the database layer reads it (db_offboardings.c). */
+struct offboarding_row {
+	struct uuid id;
+	uint64_t partner_id;
+	struct uuid customer_id;
+	struct uuid requestor_id;
+	enum offb_reason reason;
+	enum offb_status status;
+	int64_t cancellation_ms;
+	int64_t created_ms;
+	int64_t modified_ms;
+	int64_t executed_ms;                /* -1: null */
+	enum customer_status status_before; /* the customer's, given back by a cancellation */
 };
 
 /* Row buffer: big enough for 16 labels and 10 ref accounts of maximal size. */

@@ -34,6 +34,7 @@ struct qparse {
 	size_t nparams;
 	struct list_filter *f;    /* the list's, or NULL */
 	struct feed_filter *feed; /* the feed's, or NULL */
+	struct offb_filter *o;    /* the offboardings', or NULL */
 	unsigned limit_min, limit_max;
 	unsigned *limit;
 	const char **cursor;
@@ -117,13 +118,20 @@ static void parse_cursor(struct qparse *q, const char *field, char *value, size_
 	*q->cursor = value;
 }
 
-static void parse_entity(struct qparse *q, const char *field, char *value, size_t len)
+/* A UUID value into *out, *present set; INVALID_FORMAT otherwise. */
+static void uuid_value(struct qparse *q, const char *field, const char *value, size_t len,
+                       struct uuid *out, int *present)
 {
-	if (uuid_parse(value, len, &q->f->entity_id) != 0) {
+	if (uuid_parse(value, len, out) != 0) {
 		q_fail(q, field, "INVALID_FORMAT", NULL, "must be a UUID");
 		return;
 	}
-	q->f->has_entity = 1;
+	*present = 1;
+}
+
+static void parse_entity(struct qparse *q, const char *field, char *value, size_t len)
+{
+	uuid_value(q, field, value, len, &q->f->entity_id, &q->f->has_entity);
 }
 
 static void parse_status(struct qparse *q, const char *field, char *value, size_t len)
@@ -201,6 +209,35 @@ static const struct qparam feed_params[] = {
         {"limit", 0, parse_limit},          /* 1..1000, default 100 */
         {"cursor", 0, parse_cursor},        /* opaque; MAC checked by the handler */
         {"eventType", 1, parse_event_type}, /* repeatable, a set */
+};
+
+static void parse_role_type(struct qparse *q, const char *field, char *value, size_t len)
+{
+	if (len != 8 || memcmp(value, "CUSTOMER", 8) != 0)
+		q_fail(q, field, "INVALID_VALUE", NULL, "must be CUSTOMER");
+}
+
+static void parse_role_id(struct qparse *q, const char *field, char *value, size_t len)
+{
+	uuid_value(q, field, value, len, &q->o->customer, &q->o->has_customer);
+}
+
+static void parse_offb_status(struct qparse *q, const char *field, char *value, size_t len)
+{
+	if (offb_status_parse(value, len, &q->o->status) != 0) {
+		q_fail(q, field, "INVALID_VALUE", NULL,
+		       "must be one of CREATED, APPROVED, CANCELED");
+		return;
+	}
+	q->o->has_status = 1;
+}
+
+static const struct qparam offb_params[] = {
+        {"limit", 0, parse_limit},                   /* 1..100, default 20 */
+        {"cursor", 0, parse_cursor},                 /* opaque; MAC checked by the handler */
+        {"offboardingRoleType", 0, parse_role_type}, /* CUSTOMER, the only role */
+        {"roleId", 0, parse_role_id},                /* uuid */
+        {"status", 0, parse_offb_status},            /* enum offb_status */
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -365,6 +402,23 @@ int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
 
 	memset(out, 0, sizeof(*out));
 	out->limit = LABEL_PAGE_MAX;
+	walk(&q, qs);
+	return q.failed ? -1 : 0;
+}
+
+int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err)
+{
+	struct qparse q = {.params = offb_params,
+	                   .nparams = NELEM(offb_params),
+	                   .o = out,
+	                   .limit_min = LIST_LIMIT_MIN,
+	                   .limit_max = LIST_LIMIT_MAX,
+	                   .limit = &out->limit,
+	                   .cursor = &out->cursor,
+	                   .err = err};
+
+	memset(out, 0, sizeof(*out));
+	out->limit = LIST_LIMIT_DEFAULT;
 	walk(&q, qs);
 	return q.failed ? -1 : 0;
 }

@@ -21,6 +21,8 @@ int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err);
 /* GET /roles/customer-labels: limit 1..1000 (default 1000) and cursor only, into out. */
 #define LABEL_PAGE_MAX 1000
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err);
+/* The same for GET /roles/offboardings (§12). */
+int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err);
 
 /* Percent-decodes s in place (plus_is_space for forms), returns the new length
  * or -1 on a bad escape or an embedded NUL. */

@@ -4,9 +4,11 @@
  */
 #include "tasks.h"
 #include "deliver.h"
+#include "offboard_exec.h"
 #include "sequencer.h"
 
 const struct task tasks[] = {
+        {"offboarding executor", offboard_exec_run},
         {"event sequencer", sequencer_run},
         {"webhook deliverer", deliver_run},
         {NULL, NULL},

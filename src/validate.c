@@ -603,3 +603,50 @@ int validate_labels_patch(const json_t *body, int *has_labels, struct label_set 
 	reject_unknown(&c, body, "", known);
 	return c.failed ? -1 : 0;
 }
+
+/* ---- offboardings (contract §12) ---- */
+
+static void role_type_check(struct vctx *c, const json_t *body)
+{
+	const json_t *j = member(c, body, "", "roleType", JSON_STRING, 1);
+
+	if (j && strcmp(json_string_value(j), "CUSTOMER") != 0)
+		report(c, "roleType", "INVALID_VALUE", NULL, "must be CUSTOMER");
+}
+
+static void reason_check(struct vctx *c, const json_t *body, enum offb_reason *out)
+{
+	const json_t *j = member(c, body, "", "reason", JSON_STRING, 1);
+
+	if (j && offb_reason_parse(json_string_value(j), json_string_length(j), out) != 0)
+		report(c, "reason", "INVALID_VALUE", NULL, "is not an offboarding reason");
+}
+
+int validate_offboarding_new(const json_t *body, struct uuid *role_id, enum offb_reason *reason,
+                             struct api_err *err)
+{
+	static const char *const known[] = {"roleType", "roleId", "reason", NULL};
+	struct vctx c = {err, 0};
+	const json_t *j;
+
+	if (body_object(&c, body) != 0)
+		return -1;
+	role_type_check(&c, body);
+	j = member(&c, body, "", "roleId", JSON_STRING, 1);
+	if (j && uuid_parse(json_string_value(j), json_string_length(j), role_id) != 0)
+		report(&c, "roleId", "INVALID_FORMAT", NULL, "must be a UUID");
+	reason_check(&c, body, reason);
+	reject_unknown(&c, body, "", known);
+	return c.failed ? -1 : 0;
+}
+
+int validate_empty_object(const json_t *body, struct api_err *err)
+{
+	static const char *const known[] = {NULL};
+	struct vctx c = {err, 0};
+
+	if (body_object(&c, body) != 0)
+		return -1;
+	reject_unknown(&c, body, "", known);
+	return c.failed ? -1 : 0;
+}

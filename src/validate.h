@@ -52,6 +52,16 @@ int validate_labels_patch(const json_t *body, int *has_labels, struct label_set 
 int validate_uuid_header(const char *name, const char *value, int required, int *present,
                          struct uuid *out, struct api_err *err);
 
+/*
+ * POST /roles/offboardings body (§12): roleType CUSTOMER, roleId a UUID,
+ * reason one of the reasons; all required, nothing else.  0 or -1.
+ */
+int validate_offboarding_new(const json_t *body, struct uuid *role_id, enum offb_reason *reason,
+                             struct api_err *err);
+
+/* A body that must be {} (the cancellation's).  0 or -1. */
+int validate_empty_object(const json_t *body, struct api_err *err);
+
 /* X-Request-ID we may reuse: 1-64 chars of [A-Za-z0-9._-]. 1 or 0. */
 int request_id_sane(const char *s);
 

@@ -8,8 +8,8 @@
 #   top_builddir=/tmp/b5 tests/faults/run.sh          by hand
 # Switches: FAULTS="db_kill lock ..." (a subset, in that order), KEEP=1
 # (keep the state directory), WORKERS=N (8), MEM_REQUESTS=N (200000).
-# Faults: db_kill lock conn_kill worker_kill backoff races sequencer_kill memory, and
-# those of faults-*.sh (webhooks webhooks_pools).
+# Faults: db_kill lock conn_kill worker_kill backoff races sequencer_kill offboard memory,
+# and those of faults-*.sh (webhooks webhooks_pools).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +33,8 @@ for faults_part in "$HERE"/faults-*.sh; do
 	# shellcheck source=/dev/null
 	[ -e "$faults_part" ] && . "$faults_part"
 done
+# shellcheck source=tests/faults/offboard.sh
+. "$HERE/offboard.sh"
 
 for tool in mariadbd mariadb-install-db mariadb lighttpd curl jq gcc setsid pgrep; do
 	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps"
@@ -363,7 +365,7 @@ fault_memory() {
 note "state in $STATE"
 start_stack
 note "lighttpd on $BASE, $WORKERS workers, statement_timeout $STATEMENT_TIMEOUT s, connect_timeout $CONNECT_TIMEOUT s"
-for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races sequencer_kill memory ${FAULTS_WEBHOOKS:-}}; do
+for fault in ${FAULTS:-db_kill lock conn_kill worker_kill backoff races sequencer_kill offboard memory ${FAULTS_WEBHOOKS:-}}; do
 	started=$(now_ms)
 	"fault_$fault"
 	note "$fault: $((($(now_ms) - started) / 1000)) s"

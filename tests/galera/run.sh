@@ -26,6 +26,8 @@ SUMMARY=()
 . "$HERE/../faults/lib.sh"
 # shellcheck source=tests/galera/cluster.sh
 . "$HERE/cluster.sh"
+# shellcheck source=tests/faults/offboard.sh
+. "$HERE/../faults/offboard.sh"
 
 for tool in mariadbd mariadb-install-db mariadb lighttpd curl jq gcc setsid rsync; do
 	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps"
@@ -38,6 +40,7 @@ STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-galera.XXXXXX") || die "mktemp fail
 galera_stack_stop() {
 	lighttpd_stop
 	app_stop
+	for i in 2 3; do [ -f "$STATE/fcgi$i.pid" ] && stop_pidfile "$STATE/fcgi$i.pid" 300; done
 	galera_stop_all
 }
 STOP_FN=galera_stack_stop
@@ -243,6 +246,28 @@ for galera_part in "$HERE"/galera-*.sh; do
 	# shellcheck source=/dev/null
 	. "$galera_part" && "$galera_fn"
 done
+# Offboardings (contract §12): an executor on each node (the first pool's
+# on node 1, one more pool on node 2 and one on node 3), 1000 due at once.
+# SKIP LOCKED and row locks are node-local, so two nodes may execute the
+# same offboarding; certification lets one commit and the other gets 1213
+# at COMMIT, retries, and finds it APPROVED.
+galera_pool_on() { # I
+	local conf=$STATE/customers$1.conf
+	sed -e "s|^listen = .*|listen = $STATE/fcgi$1.sock|" -e 's/^workers = .*/workers = 1/' \
+		"$(APP_CONF)" >"$conf"
+	conf_set "$conf" database hosts "127.0.0.1:$(node_sql_port "$1")"
+	spawn "$STATE/fcgi$1.pid" "$STATE/fcgi$1.log" "$BINDIR/customers-fcgi" -c "$conf"
+	wait_until 100 executor_up "$STATE/fcgi$1.log" || die "no executor on node $1"
+}
+galera_pool_on 2
+galera_pool_on 3
+t_offb=$(now_ms)
+offboard_seed_sql offb-galera | mariadb_root -D "$DB_NAME" || die "offboard: cannot seed"
+ok 'galera: 1000 due offboardings executed by the executors of 3 nodes (60 s)' \
+	wait_until 600 offboard_none_left offb-galera
+note "offboardings: done in $(($(now_ms) - t_offb)) ms; executed per node (logged): n1=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi.log" | awk '{s += $1} END {print s + 0}') n2=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi2.log" | awk '{s += $1} END {print s + 0}') n3=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi3.log" | awk '{s += $1} END {print s + 0}'); 1213 in their logs: $(cat "$STATE"/fcgi[23].log "$STATE/fcgi.log" | grep -c '(1213)')"
+offboard_check offb-galera 'galera offboard'
+for i in 2 3; do stop_pidfile "$STATE/fcgi$i.pid" 300; done
 ok 'galera: no sanitizer report or crash in the logs' scan_logs_faults
 note "total $((($(now_ms) - t_begin) / 1000)) s"
 tap_plan

@@ -99,6 +99,8 @@ static void test_defaults(void)
 	is_str(c.wh_ca_file, "", "default ca_file: the system's");
 	is_int(c.wh_time_scale, 1, "default time_scale: real time");
 	is_int(c.wh_concurrency, 4, "default concurrency");
+	is_int(c.offboarding_notice_months, 2, "default notice_months: two calendar months");
+	is_int(c.offboarding_poll_ms, 1000, "default poll_ms");
 }
 
 static void test_minimal(void)
@@ -128,6 +130,15 @@ static const struct value_case {
 	const char *want_str;    /* strings; NULL: the value itself */
 } value_cases[] = {
         {__LINE__, "server", "workers", "1", K_UINT, F(workers), 1, NULL},
+        {__LINE__, "offboarding", "notice_months", "0", K_UINT, F(offboarding_notice_months), 0,
+         NULL},
+        {__LINE__, "offboarding", "notice_months", "24", K_UINT, F(offboarding_notice_months), 24,
+         NULL},
+        {__LINE__, "offboarding", "notice_months", "25", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "notice_months", "-1", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "poll_ms", "100", K_UINT, F(offboarding_poll_ms), 100, NULL},
+        {__LINE__, "offboarding", "poll_ms", "99", K_FAIL, 0, 0, NULL},
+        {__LINE__, "offboarding", "poll_ms", "60001", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "AUTO", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "auto2", K_FAIL, 0, 0, NULL},
         {__LINE__, "server", "workers", "256", K_UINT, F(workers), 256, NULL},
