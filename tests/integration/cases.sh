@@ -744,22 +744,23 @@ warm_client() { # TOKEN
 # No event waits for the sequencer, whose stamp would count as commands.
 events_stamped() { [ "$(db_query "SELECT COUNT(*) FROM events WHERE seq IS NULL")" = 0 ]; }
 
-# The pids of the event sequencers that logged taking their lease.
-sequencer_pids() {
+# The pids of the background tasks (sequencer, executor, deliverer) that
+# logged their start; the dead ones just fail to be signalled.
+task_pids() {
 	cat "$STATE"/*.log 2>/dev/null |
-		sed -n 's/.*\[pid \([0-9]*\)\] sequencer\.c:[0-9]*: event sequencer .*: lease taken.*/\1/p' | sort -u
+		sed -n 's/.*\[pid \([0-9]*\)\] pool\.c:[0-9]*: task .*: started.*/\1/p' | sort -u
 }
 
 # 0 when one of up to 20 runs of CMD costs exactly WANT commands: a run
 # answered by a worker that has read the client (others may not have yet).
-# The event sequencer is paused meanwhile (SIGSTOP), after it stamped the
-# previous run's event: its poll every 50 ms would count too.
+# The background tasks are paused meanwhile (SIGSTOP), after the sequencer
+# stamped the previous run's event: their polls would count too.
 costs_commands() { # WANT CMD...
 	local want=$1 before d pids
 	shift
 	for _ in $(seq 20); do
 		wait_until 20 events_stamped
-		mapfile -t pids < <(sequencer_pids)
+		mapfile -t pids < <(task_pids)
 		[ "${#pids[@]}" = 0 ] || kill -STOP "${pids[@]}" 2>/dev/null
 		before=$(command_count)
 		"$@"
