@@ -41,6 +41,7 @@ struct shared {
 	atomic_ulong worker_restarts;
 	atomic_ulong events_written;
 	atomic_ulong events_sequenced;
+	atomic_ulong offboardings_executed;
 	atomic_uint pool_size;
 	/* webhooks (deliver.c): attempts by outcome, commit -> 2xx latency, backlog ages */
 	atomic_ulong deliveries[3];
@@ -117,6 +118,12 @@ void metrics_events_sequenced(unsigned long n)
 {
 	if (shm)
 		add(&shm->events_sequenced, n);
+}
+
+void metrics_offboardings_executed(unsigned long n)
+{
+	if (shm)
+		add(&shm->offboardings_executed, n);
 }
 
 void metrics_worker_restart(void)
@@ -262,6 +269,12 @@ static void render_gauges(struct out *o)
 	     "# TYPE customers_events_sequenced_total counter\ncustomers_events_sequenced_total "
 	     "%lu\n",
 	     get(&shm->events_sequenced));
+	emit(o,
+	     "# HELP customers_offboardings_executed_total Offboardings executed by this pool's "
+	     "executor.\n"
+	     "# TYPE customers_offboardings_executed_total counter\n"
+	     "customers_offboardings_executed_total %lu\n",
+	     get(&shm->offboardings_executed));
 	emit(o,
 	     "# HELP customers_pool_workers Configured worker processes.\n"
 	     "# TYPE customers_pool_workers gauge\ncustomers_pool_workers %u\n",

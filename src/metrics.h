@@ -26,6 +26,8 @@ void metrics_db(unsigned long errors, unsigned long reconnects);
 /* Events committed by a worker's transactions; events stamped by the sequencer (§14). */
 void metrics_events_written(unsigned long n);
 void metrics_events_sequenced(unsigned long n);
+/* Offboardings this pool's executor executed (contract §14). */
+void metrics_offboardings_executed(unsigned long n);
 void metrics_worker_restart(void);
 void metrics_pool_size(unsigned workers);
 

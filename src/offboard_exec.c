@@ -21,6 +21,7 @@
 #include "db.h"
 #include "db_offboardings.h"
 #include "log.h"
+#include "metrics.h"
 #include "offboard_exec.h"
 
 #define EXEC_BATCH 100
@@ -47,6 +48,20 @@ static int stop_within(const sigset_t *set, unsigned ms)
 	}
 }
 
+/* The executions and the events they committed, into the pool's metrics. */
+static void report(const struct db *db, unsigned executed)
+{
+	static unsigned long events_seen;
+	struct db_stats now;
+
+	db_get_stats(db, &now);
+	if (now.events != events_seen)
+		metrics_events_written(now.events - events_seen);
+	events_seen = now.events;
+	if (executed)
+		metrics_offboardings_executed(executed);
+}
+
 /* One scan; *full when a whole batch was due (more may wait: scan again at once). */
 static void scan(struct db *db, int *failing, int *full)
 {
@@ -54,6 +69,7 @@ static void scan(struct db *db, int *failing, int *full)
 	int rc = db_offboarding_run_due(db, clock_wall_ms(), EXEC_BATCH, &n);
 
 	*full = rc == DB_OK && n == EXEC_BATCH;
+	report(db, n);
 	if (n)
 		log_info("offboarding executor: %u offboardings executed", n);
 	if (rc != DB_OK && !*failing)
