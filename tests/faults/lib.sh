@@ -137,8 +137,12 @@ report_fault() { # NAME LOG [FROM TO]
 }
 
 # The worker pids of the pool (children of the master).
+# The master's children less its background tasks (each logs its start).
 worker_pids() {
-	pgrep -P "$(cat "$STATE/fcgi.pid")" | sort -n
+	local tasks
+	tasks=$(cat "$STATE"/*.log 2>/dev/null |
+		sed -n 's/.*\[pid \([0-9]*\)\] pool\.c:[0-9]*: task .*: started.*/\1/p')
+	pgrep -P "$(cat "$STATE/fcgi.pid")" | grep -vxF "${tasks:-none}" | sort -n
 }
 
 rss_kb() { # PID
