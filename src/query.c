@@ -354,71 +354,58 @@ static void walk(struct qparse *q, char *qs)
 	finish(q);
 }
 
+/* Walks qs for one route whose table and filter are already in q: limit
+ * in [min, max], default def, into *limit; the cursor into *cursor. */
+static int parse_route(struct qparse *q, char *qs, unsigned *limit, const char **cursor,
+                       unsigned min, unsigned max, unsigned def)
+{
+	q->limit_min = min;
+	q->limit_max = max;
+	q->limit = limit;
+	q->cursor = cursor;
+	*limit = def;
+	walk(q, qs);
+	return q->failed ? -1 : 0;
+}
+
 int query_parse_list(char *qs, struct list_filter *out, struct api_err *err)
 {
-	struct qparse q = {.params = list_params,
-	                   .nparams = NELEM(list_params),
-	                   .f = out,
-	                   .limit_min = LIST_LIMIT_MIN,
-	                   .limit_max = LIST_LIMIT_MAX,
-	                   .limit = &out->limit,
-	                   .cursor = &out->cursor,
-	                   .err = err};
+	struct qparse q = {
+	        .params = list_params, .nparams = NELEM(list_params), .f = out, .err = err};
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	out->limit = LIST_LIMIT_DEFAULT;
-	walk(&q, qs);
+	rc = parse_route(&q, qs, &out->limit, &out->cursor, LIST_LIMIT_MIN, LIST_LIMIT_MAX,
+	                 LIST_LIMIT_DEFAULT);
 	label_set_sort(&out->labels);
-	return q.failed ? -1 : 0;
+	return rc;
 }
 
 int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err)
 {
-	struct qparse q = {.params = feed_params,
-	                   .nparams = NELEM(feed_params),
-	                   .feed = out,
-	                   .limit_min = FEED_LIMIT_MIN,
-	                   .limit_max = FEED_LIMIT_MAX,
-	                   .limit = &out->limit,
-	                   .cursor = &out->cursor,
-	                   .err = err};
+	struct qparse q = {
+	        .params = feed_params, .nparams = NELEM(feed_params), .feed = out, .err = err};
 
 	memset(out, 0, sizeof(*out));
-	out->limit = FEED_LIMIT_DEFAULT;
-	walk(&q, qs);
-	return q.failed ? -1 : 0;
+	return parse_route(&q, qs, &out->limit, &out->cursor, FEED_LIMIT_MIN, FEED_LIMIT_MAX,
+	                   FEED_LIMIT_DEFAULT);
 }
 
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
 {
-	struct qparse q = {.params = label_params,
-	                   .nparams = NELEM(label_params),
-	                   .f = out,
-	                   .limit_min = 1,
-	                   .limit_max = LABEL_PAGE_MAX,
-	                   .limit = &out->limit,
-	                   .cursor = &out->cursor,
-	                   .err = err};
+	struct qparse q = {
+	        .params = label_params, .nparams = NELEM(label_params), .f = out, .err = err};
 
 	memset(out, 0, sizeof(*out));
-	out->limit = LABEL_PAGE_MAX;
-	walk(&q, qs);
-	return q.failed ? -1 : 0;
+	return parse_route(&q, qs, &out->limit, &out->cursor, 1, LABEL_PAGE_MAX, LABEL_PAGE_MAX);
 }
 
 int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err)
 {
-	struct qparse q = {.params = offb_params,
-	                   .nparams = NELEM(offb_params),
-	                   .o = out,
-	                   .limit_min = LIST_LIMIT_MIN,
-	                   .limit_max = LIST_LIMIT_MAX,
-	                   .limit = &out->limit,
-	                   .cursor = &out->cursor,
-	                   .err = err};
+	struct qparse q = {
+	        .params = offb_params, .nparams = NELEM(offb_params), .o = out, .err = err};
 
 	memset(out, 0, sizeof(*out));
-	out->limit = LIST_LIMIT_DEFAULT;
-	walk(&q, qs);
-	return q.failed ? -1 : 0;
+	return parse_route(&q, qs, &out->limit, &out->cursor, LIST_LIMIT_MIN, LIST_LIMIT_MAX,
+	                   LIST_LIMIT_DEFAULT);
 }
