@@ -38,13 +38,9 @@ static const struct client_check *check_for(const struct request *r, struct clie
 static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor,
                                   struct client_check *buf)
 {
-	struct audit_ctx who = {
-	        .partner_id = r->partner_id,
-	        .client_id = r->client_id,
-	        .requestor = requestor,
-	        .request_id = r->request_id,
-	        .check = check_for(r, buf),
-	};
+	struct audit_ctx who = handler_audit(r, requestor);
+
+	who.check = check_for(r, buf);
 	return who;
 }
 
@@ -222,11 +218,7 @@ void h_customer_patch(struct request *r, const char *arg)
 	else if (rc == DB_CONFLICT)
 		api_err_set(&r->err, 409, "CUSTOMER_OFFBOARDED",
 		            "The customer is offboarded and can no longer be changed");
-	else if (rc != DB_OK)
-		api_err_db(&r->err, rc);
-	if (rc != DB_OK)
-		goto fail;
-	response_empty(r, 202, NULL);
+	handler_accepted(r, rc);
 	return;
 fail:
 	handler_fail(r);

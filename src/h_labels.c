@@ -153,13 +153,6 @@ static void write_begin(struct request *r, const char *arg, struct uuid *request
 		api_err_detail(&r->err, "labelName", code, param, "is not a valid label");
 }
 
-static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor)
-{
-	struct audit_ctx who = {r->partner_id, r->client_id, requestor, r->request_id, NULL};
-
-	return who;
-}
-
 static void label_not_found(struct request *r)
 {
 	api_err_set(&r->err, 404, "LABEL_NOT_FOUND", "No customer carries this label");
@@ -195,7 +188,7 @@ static int rename_body(struct request *r, const char **name, size_t *len)
 static void label_move(struct request *r, const struct uuid *requestor, const char *from,
                        const char *to, size_t to_len)
 {
-	struct audit_ctx who = audit_for(r, requestor);
+	struct audit_ctx who = handler_audit(r, requestor);
 	int rc;
 
 	if (client_auth_confirm(r) < 0)
@@ -203,11 +196,7 @@ static void label_move(struct request *r, const struct uuid *requestor, const ch
 	rc = db_partner_label_move(r->db, &who, from, strlen(from), to, to_len);
 	if (rc == DB_NOT_FOUND)
 		label_not_found(r);
-	else if (rc != DB_OK)
-		api_err_db(&r->err, rc);
-	if (rc != DB_OK)
-		goto fail;
-	response_empty(r, 202, NULL);
+	handler_accepted(r, rc);
 	return;
 fail:
 	handler_fail(r);
@@ -325,7 +314,7 @@ void h_label_assign(struct request *r, const char *arg)
 	if (request_read_json(r) < 0 || assign_body(r, assign_ids, &n) < 0 || r->err.status ||
 	    client_auth_confirm(r) < 0)
 		goto fail;
-	who = audit_for(r, &requestor);
+	who = handler_audit(r, &requestor);
 	rc = db_partner_label_assign(r->db, &who, arg, strlen(arg), assign_ids, n, &assign_res);
 	if (rc != DB_OK) {
 		api_err_db(&r->err, rc);

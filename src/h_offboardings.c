@@ -52,13 +52,6 @@ static void refused(struct request *r, enum offb_refusal why)
 	}
 }
 
-static struct audit_ctx audit_for(const struct request *r, const struct uuid *requestor)
-{
-	struct audit_ctx who = {r->partner_id, r->client_id, requestor, r->request_id, NULL};
-
-	return who;
-}
-
 void h_offboardings_create(struct request *r, const char *arg)
 {
 	struct uuid requestor, customer, id;
@@ -77,7 +70,7 @@ void h_offboardings_create(struct request *r, const char *arg)
 	if (validate_offboarding_new(r->json, &customer, &reason, &r->err) < 0 || r->err.status ||
 	    client_auth_confirm(r) < 0)
 		goto fail;
-	who = audit_for(r, &requestor);
+	who = handler_audit(r, &requestor);
 	rc = db_offboarding_create(r->db, &who, &customer, reason,
 	                           r->cfg->offboarding_notice_months, &id, &why);
 	if (rc == DB_NOT_FOUND)
@@ -210,17 +203,13 @@ void h_offboarding_cancel(struct request *r, const char *arg)
 	parse_offb_id(r, arg, &id);
 	if (empty_body(r) < 0 || r->err.status || client_auth_confirm(r) < 0)
 		goto fail;
-	who = audit_for(r, &requestor);
+	who = handler_audit(r, &requestor);
 	rc = db_offboarding_cancel(r->db, &who, &id, &why);
 	if (rc == DB_NOT_FOUND)
 		not_found(r, "OFFBOARDING_NOT_FOUND", "Offboarding", &id);
 	else if (rc == DB_CONFLICT)
 		refused(r, why);
-	else if (rc != DB_OK)
-		api_err_db(&r->err, rc);
-	if (rc != DB_OK)
-		goto fail;
-	response_empty(r, 202, NULL);
+	handler_accepted(r, rc);
 	return;
 fail:
 	handler_fail(r);

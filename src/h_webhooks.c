@@ -236,12 +236,9 @@ fail:
 /* The 202 of DELETE and replay, or the failure rc names. */
 static void accepted_or_fail(struct request *r, int rc, const char *arg)
 {
-	if (rc == DB_OK) {
-		response_empty(r, 202, NULL);
-		return;
-	}
-	db_failed(r, rc, arg);
-	handler_fail(r);
+	if (rc != DB_OK)
+		db_failed(r, rc, arg);
+	handler_accepted(r, rc);
 }
 
 void h_webhook_delete(struct request *r, const char *arg)

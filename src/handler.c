@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "client_auth.h"
+#include "db.h"
 #include "handler.h"
 #include "log.h"
 #include "response.h"
@@ -34,4 +35,22 @@ void handler_internal_error(struct request *r, const char *fmt, ...)
 	log_error("%s%s%s", cause, e ? "; OpenSSL: " : "", ssl);
 	api_err_set(&r->err, 500, "INTERNAL_ERROR", "Internal error; see the service log");
 	handler_fail(r);
+}
+
+void handler_accepted(struct request *r, int rc)
+{
+	if (rc == DB_OK) {
+		response_empty(r, 202, NULL);
+		return;
+	}
+	if (!r->err.status)
+		api_err_db(&r->err, rc);
+	handler_fail(r);
+}
+
+struct audit_ctx handler_audit(const struct request *r, const struct uuid *requestor)
+{
+	struct audit_ctx who = {r->partner_id, r->client_id, requestor, r->request_id, NULL};
+
+	return who;
 }

@@ -17,6 +17,7 @@
 #ifndef HANDLER_H
 #define HANDLER_H
 
+#include "db_customers.h"
 #include "request.h"
 
 /*
@@ -35,5 +36,19 @@ void handler_fail(struct request *r);
  */
 void handler_internal_error(struct request *r, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/*
+ * The 202 of a write whose enum db_rc is rc: an empty 202 on DB_OK,
+ * otherwise handler_fail with r->err, which the caller may have set for
+ * rc already (a 404 of its own); when it has not, api_err_db maps rc.
+ */
+void handler_accepted(struct request *r, int rc);
+
+/*
+ * Who writes, for the audit row of a write by a client confirmed in
+ * this request (r->client_unconfirmed clear: no check in the write's
+ * transaction).  Borrows r and requestor (NULL when absent).
+ */
+struct audit_ctx handler_audit(const struct request *r, const struct uuid *requestor);
 
 #endif
