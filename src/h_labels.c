@@ -21,6 +21,7 @@
 #include "db_partner_labels.h"
 #include "handler.h"
 #include "handlers.h"
+#include "keyset_page.h"
 #include "log.h"
 #include "query.h"
 #include "response.h"
@@ -80,14 +81,10 @@ static int page_after(struct request *r, const char *cursor, uint64_t *after)
 	*after = 0;
 	if (!cursor)
 		return 0;
-	if (cursor_decode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-	                  LABELS_FHASH, cursor, &u) == 0) {
-		*after = position_id(&u);
-		return 0;
-	}
-	api_err_set(&r->err, 400, "INVALID_CURSOR", "The cursor is not valid for this partner");
-	api_err_detail(&r->err, "cursor", "INVALID_CURSOR", NULL, "tampered or truncated");
-	return -1;
+	if (keyset_cursor_parse(r, cursor, LABELS_FHASH, &u) < 0)
+		return -1;
+	*after = position_id(&u);
+	return 0;
 }
 
 /* RFC 8288: the next page, under the service's mount prefix. */

@@ -16,10 +16,10 @@
 
 #include "client_auth.h"
 #include "clock.h"
-#include "cursor.h"
 #include "db_webhooks.h"
 #include "handler.h"
 #include "handlers.h"
+#include "keyset_page.h"
 #include "log.h"
 #include "query.h"
 #include "response.h"
@@ -300,25 +300,9 @@ void h_webhook_replay(struct request *r, const char *arg)
 
 /* ---- the deliveries log ---------------------------------------------------- */
 
-struct attempt_page {
-	unsigned limit, n;
-	int more;
-	struct uuid last;
-	json_t *data;
-};
-
 static int attempt_add(const struct webhook_attempt *a, void *arg)
 {
-	struct attempt_page *p = arg;
-
-	if (p->n == p->limit) {
-		p->more = 1;
-		return 1;
-	}
-	json_array_append_new(p->data, webhook_attempt_json(a));
-	p->last = a->id;
-	p->n++;
-	return 0;
+	return keyset_page_add(arg, &a->id, webhook_attempt_json(a));
 }
 
 /* The cursor's filter hash: the subscription it pages through. */
@@ -331,90 +315,42 @@ static void deliveries_hash(const struct uuid *id, unsigned char out[32])
 	SHA256(msg, sizeof(msg), out);
 }
 
-/* limit=1..100 and cursor=..., nothing else.  0 or -1 with r->err. */
-static int deliveries_query(struct request *r, unsigned *limit, char **cursor)
-{
-	char *save = NULL, *pair;
-
-	*limit = PAGE_DEFAULT;
-	*cursor = NULL;
-	for (pair = strtok_r(r->query, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
-		char *v = strchr(pair, '=');
-		char *end;
-		unsigned long n;
-
-		if (!v || query_unescape(v + 1, 1) < 0)
-			v = NULL;
-		else
-			*v++ = '\0';
-		if (v && !strcmp(pair, "limit") &&
-		    ((n = strtoul(v, &end, 10)), *v && !*end && n >= 1 && n <= PAGE_MAX))
-			*limit = (unsigned)n;
-		else if (v && !strcmp(pair, "limit"))
-			api_err_detail(&r->err, "limit", "OUT_OF_RANGE", "1..100",
-			               "must be an integer from 1 to 100");
-		else if (v && !strcmp(pair, "cursor"))
-			*cursor = v;
-		else
-			api_err_detail(&r->err, pair, "UNKNOWN_PARAMETER", NULL,
-			               "unknown parameter");
-	}
-	return r->err.status ? -1 : 0;
-}
-
-static void answer_attempts(struct request *r, struct attempt_page *p,
-                            const unsigned char fhash[32])
-{
-	char cursor[CURSOR_TEXT_MAX];
-	json_t *next = json_null(), *body;
-
-	if (p->more) {
-		if (cursor_encode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-		                  fhash, &p->last, cursor) != 0) {
-			json_decref(p->data);
-			handler_internal_error(r, "cursor_encode failed (RNG or HMAC)");
-			return;
-		}
-		next = json_string(cursor);
-	}
-	body = json_pack("{s:o, s:{s:o, s:I}}", "data", p->data, "pagination", "cursor", next,
-	                 "limit", (json_int_t)p->limit);
-	response_json(r, 200, body, NULL);
-	json_decref(body);
-}
-
 void h_webhook_deliveries(struct request *r, const char *arg)
 {
-	struct attempt_page p = {0};
+	struct keyset_page p;
 	struct uuid id, before;
 	unsigned char fhash[32];
-	char *cursor;
+	const char *cursor;
+	unsigned limit;
 	int rc;
 
 	if (admit_or_respond(r) < 0)
 		return;
-	if (deliveries_query(r, &p.limit, &cursor) < 0) {
+	if (query_parse_page(r->query, PAGE_MAX, PAGE_DEFAULT, &limit, &cursor, &r->err) < 0) {
 		handler_fail(r);
 		return;
 	}
 	if (webhook_or_respond(r, arg, &id) < 0)
 		return;
 	deliveries_hash(&id, fhash);
-	if (cursor && cursor_decode(r->cfg->cursor_secret, r->cfg->cursor_secret_len, r->partner_id,
-	                            fhash, cursor, &before) < 0) {
-		api_err_set(&r->err, 400, "INVALID_CURSOR",
-		            "The cursor is not valid for this webhook");
-		api_err_detail(&r->err, "cursor", "INVALID_CURSOR", NULL, "tampered or foreign");
+	if (cursor && keyset_cursor_parse(r, cursor, fhash, &before) < 0) {
 		handler_fail(r);
 		return;
 	}
-	p.data = json_array();
-	rc = db_webhook_attempts(r->db, &id, cursor ? &before : NULL, p.limit + 1, attempt_add, &p);
-	if (rc != DB_OK) {
-		json_decref(p.data);
-		api_err_db(&r->err, rc);
-		handler_fail(r);
+	if (keyset_page_init(&p, limit) < 0) {
+		handler_internal_error(r, "deliveries: out of memory");
 		return;
 	}
-	answer_attempts(r, &p, fhash);
+	rc = db_webhook_attempts(r->db, &id, cursor ? &before : NULL, limit + 1, attempt_add, &p);
+	if (rc == DB_OK && p.failed) {
+		log_error("deliveries: out of memory rendering a page");
+		rc = DB_ERROR;
+	}
+	if (rc == DB_OK)
+		keyset_page_answer(r, &p, fhash, NULL);
+	keyset_page_release(&p);
+	if (rc == DB_OK)
+		return;
+	api_err_db(&r->err, rc);
+	handler_fail(r);
 }

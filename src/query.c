@@ -200,8 +200,9 @@ static const struct qparam list_params[] = {
 };
 
 /* GET /roles/customer-labels (contract §11). */
-static const struct qparam label_params[] = {
-        {"limit", 0, parse_limit},   /* 1..1000, default 1000 */
+/* A page and nothing else (customer labels, a webhook's deliveries). */
+static const struct qparam page_params[] = {
+        {"limit", 0, parse_limit},   /* 1..max, the route's default */
         {"cursor", 0, parse_cursor}, /* opaque; MAC checked by the handler */
 };
 
@@ -391,13 +392,19 @@ int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err)
 	                   FEED_LIMIT_DEFAULT);
 }
 
+int query_parse_page(char *qs, unsigned max, unsigned def, unsigned *limit, const char **cursor,
+                     struct api_err *err)
+{
+	struct qparse q = {.params = page_params, .nparams = NELEM(page_params), .err = err};
+
+	*cursor = NULL;
+	return parse_route(&q, qs, limit, cursor, 1, max, def);
+}
+
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
 {
-	struct qparse q = {
-	        .params = label_params, .nparams = NELEM(label_params), .f = out, .err = err};
-
 	memset(out, 0, sizeof(*out));
-	return parse_route(&q, qs, &out->limit, &out->cursor, 1, LABEL_PAGE_MAX, LABEL_PAGE_MAX);
+	return query_parse_page(qs, LABEL_PAGE_MAX, LABEL_PAGE_MAX, &out->limit, &out->cursor, err);
 }
 
 int query_parse_offboardings(char *qs, struct offb_filter *out, struct api_err *err)

@@ -18,6 +18,13 @@ int query_parse_list(char *qs, struct list_filter *out, struct api_err *err);
 /* The same for GET /roles/events (limit 1..1000, default 100). */
 int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err);
 
+/*
+ * A query of limit (1..max, default def) and cursor only, into *limit and
+ * *cursor (borrowed from qs; NULL when absent).  0, or -1 with err set.
+ */
+int query_parse_page(char *qs, unsigned max, unsigned def, unsigned *limit, const char **cursor,
+                     struct api_err *err);
+
 /* GET /roles/customer-labels: limit 1..1000 (default 1000) and cursor only, into out. */
 #define LABEL_PAGE_MAX 1000
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err);
