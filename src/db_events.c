@@ -53,8 +53,7 @@ int db_event_append(struct db *db, const struct event_new *e, struct uuid *event
 	return rc;
 }
 
-/* Appends and releases data (stolen; NULL, an allocation that failed, is an error). */
-static int append_new(struct db *db, const struct event_new *e, json_t *data)
+int db_event_append_owned(struct db *db, const struct event_new *e, json_t *data)
 {
 	struct event_new with = *e;
 	int rc;
@@ -78,10 +77,10 @@ int db_event_customer(struct db *db, uint64_t partner_id, const struct uuid *cus
 
 	uuid_format(customer, id);
 	rfc3339_ms(modified_ms, when);
-	return append_new(db, &e,
-	                  json_pack("{s:s, s:s, s:s, s:s}", "customerId", id, "status",
-	                            customer_status_name(status), "modifiedOn", when,
-	                            "notificationType", notification_type));
+	return db_event_append_owned(db, &e,
+	                             json_pack("{s:s, s:s, s:s, s:s}", "customerId", id, "status",
+	                                       customer_status_name(status), "modifiedOn", when,
+	                                       "notificationType", notification_type));
 }
 
 static json_t *id_array(const struct uuid *ids, size_t n)
@@ -110,7 +109,7 @@ int db_event_labels(struct db *db, uint64_t partner_id, const struct uuid *custo
 		log_error("event: no customers, or out of memory");
 		return DB_ERROR;
 	}
-	return append_new(
+	return db_event_append_owned(
 	        db, &e,
 	        json_pack("{s:o, s:s}", "updatedCustomers", ids, "notificationType", "UPDATED"));
 }

@@ -37,6 +37,13 @@ struct event_new {
 int db_event_append(struct db *db, const struct event_new *e, struct uuid *event_id);
 
 /*
+ * db_event_append with data (stolen, released here; e->data is ignored)
+ * freshly built by the caller: NULL, an allocation that failed, is
+ * DB_ERROR, logged.
+ */
+int db_event_append_owned(struct db *db, const struct event_new *e, json_t *data);
+
+/*
  * CUSTOMER_NOTIFICATION of customer (borrowed) of partner_id: data
  * {customerId, status, modifiedOn, notificationType}, notification_type
  * (static or borrowed) "CREATED" or "UPDATED".  As db_event_append.

@@ -115,22 +115,14 @@ static int offb_event(struct db *db, uint64_t partner_id, const struct uuid *off
 {
 	struct event_new e = {partner_id, EVENT_OFFBOARDING, customer, ms, NULL};
 	char id[UUID_STR_LEN + 1], role[UUID_STR_LEN + 1];
-	json_t *data;
-	int rc;
 
 	uuid_format(offb, id);
 	uuid_format(customer, role);
-	data = json_pack("{s:s, s:s, s:s, s:s}", "offboardingId", id, "roleId", role, "status",
-	                 offb_status_name(status), "notificationType",
-	                 status == OFFB_CREATED ? "CREATED" : "UPDATED");
-	if (!data) {
-		log_error("offboarding event: out of memory");
-		return DB_ERROR;
-	}
-	e.data = data;
-	rc = db_event_append(db, &e, NULL);
-	json_decref(data);
-	return rc;
+	return db_event_append_owned(db, &e,
+	                             json_pack("{s:s, s:s, s:s, s:s}", "offboardingId", id,
+	                                       "roleId", role, "status", offb_status_name(status),
+	                                       "notificationType",
+	                                       status == OFFB_CREATED ? "CREATED" : "UPDATED"));
 }
 
 struct locked_customer {
