@@ -47,7 +47,7 @@ STOP_FN=galera_stack_stop
 runner_traps
 
 # The integration lib's root client and db_query go to node 1.
-DB_SOCK() { node_sock 1; }
+DB_SOCK() { node_sock "${DB_NODE:-1}"; } # DB_NODE: which node db_query asks
 
 # The service connects over TCP, so its account is for 127.0.0.1.
 galera_app_user() {
@@ -263,8 +263,16 @@ galera_pool_on 2
 galera_pool_on 3
 t_offb=$(now_ms)
 offboard_seed_sql offb-galera | mariadb_root -D "$DB_NAME" || die "offboard: cannot seed"
-ok 'galera: 1000 due offboardings executed by the executors of 3 nodes (60 s)' \
+# A node lost mid-way: node 3 (its pool's executor uses only node 3) is
+# killed -9 once the executors are at work, and comes back by SST.
+wait_until 600 offboard_left_below offb-galera "$OFFB_N" || die "offboard: no executor started"
+kill -KILL "$(cat "$(node_dir 3)/mariadb.pid")"
+note "offboard: node 3 killed -9 (CREATED left: $(offboard_figures offb-galera | cut -d' ' -f1))"
+ok 'galera: 1000 due offboardings executed by the executors of 3 nodes, node 3 lost (60 s)' \
 	wait_until 600 offboard_none_left offb-galera
+galera_node_start 3
+ok 'galera: node 3 rejoined after its kill -9' galera_wait_synced 3
+DB_NODE=3 offboard_check offb-galera 'galera offboard, node 3 after its rejoin'
 note "offboardings: done in $(($(now_ms) - t_offb)) ms; executed per node (logged): n1=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi.log" | awk '{s += $1} END {print s + 0}') n2=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi2.log" | awk '{s += $1} END {print s + 0}') n3=$(grep -o '[0-9]* offboardings executed' "$STATE/fcgi3.log" | awk '{s += $1} END {print s + 0}'); 1213 in their logs: $(cat "$STATE"/fcgi[23].log "$STATE/fcgi.log" | grep -c '(1213)')"
 offboard_check offb-galera 'galera offboard'
 for i in 2 3; do stop_pidfile "$STATE/fcgi$i.pid" 300; done
