@@ -243,6 +243,31 @@ cases_offboarding_race() {
 	is "$codes" "200x1 409x9" '10 concurrent offboardings of one customer: one 200, nine 409'
 	is "$(db_query "SELECT COUNT(*) FROM offboardings WHERE customer_id = UNHEX('$(hex_of "$c")')")" 1 \
 		'concurrent offboardings: one stored'
+	offb_recreate_race
+}
+
+# An entity whose only customer is OFFBOARDED, given the role again by ten
+# concurrent POSTs: one new customer (200), nine 409 CUSTOMER_ALREADY_EXISTS.
+offb_recreate_race() {
+	local e i codes pids=()
+	e=$(uuid4)
+	create "$A_TOK" "$e" NATURAL_PERSON
+	offboard "$A_TOK" "$NEW_ID" DEATH_IMMEDIATE
+	wait_until 100 offb_status_is "$OFFB_ID" APPROVED || die "offboarding race: not executed"
+	for i in $(seq 10); do
+		curl -s --max-time 30 -o "$STATE/offb-recreate.body.$i" -w '%{http_code}\n' \
+			-H "$(bearer "$A_TOK")" "${JH[@]}" -d "$(body_of "$e" NATURAL_PERSON)" \
+			"$BASE/roles/customers" >"$STATE/offb-recreate.$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	codes=$(cat "$STATE"/offb-recreate.[0-9]* | sort | uniq -c | awk '{print $2 "x" $1}' | joined)
+	is "$codes" "200x1 409x9" 'an OFFBOARDED entity given the role again by 10 concurrent POSTs: one 200, nine 409'
+	is "$(cat "$STATE"/offb-recreate.body.* | jq -r '.errorCode // empty' | sort | uniq -c | awk '{print $2 "x" $1}')" \
+		CUSTOMER_ALREADY_EXISTSx9 '... the nine: CUSTOMER_ALREADY_EXISTS'
+	is "$(db_query "SELECT GROUP_CONCAT(status ORDER BY created_at) FROM customers
+		WHERE entity_id = UNHEX('$(hex_of "$e")')")" OFFBOARDED,CREATED \
+		'... and the entity has its OFFBOARDED customer and one new one'
 }
 
 cases_offboarding_list() {
