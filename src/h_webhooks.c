@@ -158,8 +158,7 @@ void h_webhooks_list(struct request *r, const char *arg)
 	(void)arg;
 	if (admit_or_respond(r) < 0)
 		return;
-	if (r->query[0]) {
-		api_err_detail(&r->err, "query", "UNKNOWN_PARAMETER", NULL, "takes no parameters");
+	if (query_parse_none(r->query, &r->err) < 0) {
 		handler_fail(r);
 		return;
 	}

@@ -401,6 +401,14 @@ int query_parse_page(char *qs, unsigned max, unsigned def, unsigned *limit, cons
 	return parse_route(&q, qs, limit, cursor, 1, max, def);
 }
 
+int query_parse_none(char *qs, struct api_err *err)
+{
+	struct qparse q = {.params = NULL, .nparams = 0, .err = err};
+
+	walk(&q, qs);
+	return q.failed ? -1 : 0;
+}
+
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err)
 {
 	memset(out, 0, sizeof(*out));

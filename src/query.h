@@ -25,6 +25,9 @@ int query_parse_feed(char *qs, struct feed_filter *out, struct api_err *err);
 int query_parse_page(char *qs, unsigned max, unsigned def, unsigned *limit, const char **cursor,
                      struct api_err *err);
 
+/* A route that takes no parameters: each one given is UNKNOWN_PARAMETER.  0 or -1. */
+int query_parse_none(char *qs, struct api_err *err);
+
 /* GET /roles/customer-labels: limit 1..1000 (default 1000) and cursor only, into out. */
 #define LABEL_PAGE_MAX 1000
 int query_parse_labels(char *qs, struct list_filter *out, struct api_err *err);

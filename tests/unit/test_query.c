@@ -316,6 +316,24 @@ static void test_labels_route(void)
 	}
 }
 
+/* A route without parameters: "" and bare separators pass, each name is reported. */
+static void test_none(void)
+{
+	char buf[64];
+	struct api_err err;
+
+	api_err_clear(&err);
+	snprintf(buf, sizeof(buf), "%s", "&&");
+	is_int(query_parse_none(buf, &err), 0, "no parameters: separators alone pass");
+	snprintf(buf, sizeof(buf), "%s", "limit=5&x%00=1");
+	is_int(query_parse_none(buf, &err), -1, "no parameters: limit is refused");
+	is_int(err.ndetails, 2, "no parameters: one detail per parameter");
+	is_str(err.details[0].field, "limit", "no parameters: the detail names limit");
+	is_str(err.details[0].code, "UNKNOWN_PARAMETER", "no parameters: UNKNOWN_PARAMETER");
+	is_str(err.details[1].code, "INVALID_ENCODING",
+	       "no parameters: a bad name is INVALID_ENCODING");
+}
+
 int main(void)
 {
 	size_t i;
@@ -331,5 +349,6 @@ int main(void)
 	test_cursor_length();
 	test_unescape();
 	test_labels_route();
+	test_none();
 	return done_testing();
 }
