@@ -65,8 +65,22 @@ wh_all_arrived() { # PARTNER NAME
 	[ "$got" -ge "$want" ]
 }
 
+# Whatever the deliveries went through: nothing lost, a repeat only as the
+# same message, every delivery verified, each customer's events in commit
+# order.  Sets WH_LOST and WH_ORDER (the counts) for a summary.
+wh_delivery_checks() { # PARTNER NAME PREFIX
+	WH_LOST=$(comm -23 <(wh_events_of "$1" | cut -f2 | sort -u) <(wh_first_arrivals "$2" | sort -u) | wc -l)
+	is "$WH_LOST" 0 "$3: 0 events lost"
+	is "$(wh_received "$2" | jq '[group_by(.id)[] | select((map(.body) | unique | length) > 1)] | length')" 0 \
+		"$3: a repeat carries the same webhook-id and the same body"
+	is "$(wh_received "$2" | jq '[.[] | select(.verified != [true])] | length')" 0 \
+		"$3: every delivery verified by the standardwebhooks library"
+	WH_ORDER=$(wh_order_breaks "$1" "$2")
+	is "$WH_ORDER" 0 "$3: every customer's events arrived in commit order"
+}
+
 fault_webhooks() {
-	local secret stop=$STATE/wh-writer.stop wpid dpid t0 lost dup bad order down=${WH_DOWN_S:-60} rport
+	local secret stop=$STATE/wh-writer.stop wpid dpid t0 down=${WH_DOWN_S:-60} rport
 	note "webhooks: writer on; kill -9 the deliverer, database down 5 s, receiver down $down s"
 	wh_receiver_start
 	wh_client WHF wh-faults 'customers:write webhooks:manage'
@@ -100,17 +114,10 @@ fault_webhooks() {
 	t0=$(now_ms)
 	wait_until 3000 wh_all_arrived wh-faults f1
 	note "webhooks: $(wh_events_of wh-faults | wc -l) events; all arrived $((($(now_ms) - t0) / 1000)) s after the writer stopped"
-	lost=$(comm -23 <(wh_events_of wh-faults | cut -f2 | sort -u) <(wh_first_arrivals f1 | sort -u) | wc -l)
-	is "$lost" 0 'webhooks faults: 0 events lost'
-	dup=$(wh_received f1 | jq '[group_by(.id)[] | select((map(.body) | unique | length) > 1)] | length')
-	is "$dup" 0 'webhooks faults: a repeat carries the same webhook-id and the same body'
 	note "webhooks: $(wh_received f1 | jq length) deliveries for $(wh_first_arrivals f1 | wc -l) events"
-	bad=$(wh_received f1 | jq '[.[] | select(.verified != [true])] | length')
-	is "$bad" 0 'webhooks faults: every delivery verified by the standardwebhooks library'
-	order=$(wh_order_breaks wh-faults f1)
-	is "$order" 0 'webhooks faults: every customer'"'"'s events arrived in commit order'
+	wh_delivery_checks wh-faults f1 'webhooks faults'
 	SUMMARY+=("$(printf '%-18s events %s, deliveries %s, lost %s, out of order %s' webhooks \
-		"$(wh_events_of wh-faults | wc -l)" "$(wh_received f1 | jq length)" "$lost" "$order")")
+		"$(wh_events_of wh-faults | wc -l)" "$(wh_received f1 | jq length)" "$WH_LOST" "$WH_ORDER")")
 }
 
 # Customers whose first arrivals are not in their commit order.
