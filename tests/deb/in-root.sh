@@ -105,6 +105,23 @@ read_customer() {
 		jq -e --arg e "$ENTITY" '.entityId == $e' "$OUT/body"
 }
 check "GET /roles/customers/ID reads it back" read_customer
+# The pool's background tasks run under the init script too: an immediate
+# offboarding is executed by the executor within 5 s (contract §12).
+for t in "offboarding executor" "event sequencer" "webhook deliverer"; do
+	check "the installed pool runs its $t" grep -q "task $t: started" /var/log/customers-fcgi.log
+done
+offboard_customer() {
+	http 200 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		-H "Requestor-ID: $(cat /proc/sys/kernel/random/uuid)" \
+		-d '{"roleType":"CUSTOMER","roleId":"'"$ID"'","reason":"CUSTOMER_REQUEST_IMMEDIATE"}' \
+		"http://localhost:$PORT/roles/offboardings"
+}
+offboarded() {
+	http 200 -H "Authorization: Bearer $TOKEN" "http://localhost:$PORT/roles/customers/$ID" &&
+		jq -e '.customerStatus == "OFFBOARDED"' "$OUT/body"
+}
+check "POST /roles/offboardings (immediate) through lighttpd" offboard_customer
+check "the installed pool's executor carries it out within 5 s" wait_for 5 offboarded
 # Errors in the envelope even where Debian's lighttpd.conf would refuse or
 # rewrite the URL itself (the snippet's server.http-parseopts).
 bad_id() { # PATH: the application's 400 for a malformed customerId
