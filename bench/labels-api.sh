@@ -3,6 +3,7 @@
 # §11, issue 14), on a private stack (tests/integration/lib.sh: MariaDB, the
 # pool, lighttpd), printed as Markdown rows for bench/RESULTS-labels-api.md.
 #   bench/labels-api.sh [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]
+#                       [--timeout-case S]
 # Seeds partner `big` with N customers (default 100000) carrying K labels
 # (default 4) of a pool of L (default 4: each label is on all N), and
 # partner `small` with M customers (default 1000) of the same shape, then:
@@ -11,7 +12,11 @@
 #   - one rename and one delete of a label carried by all N (seconds),
 #     with LABELS_MISMATCH_SQL checked after;
 #   - GET one and the list (wrk, 8 connections, 3 s) alone and while a
-#     rename of the label back and forth runs: the throughput ratio.
+#     rename of the label back and forth runs: the throughput ratio;
+#   - with --timeout-case S: the pool again with [database] statement_timeout
+#     = S, and a rename of a label on all N that a statement of exceeds it:
+#     503 in the error envelope, and nothing of it written (the limit that
+#     5 s sets at about 500 000-700 000 carriers, docs/design.md).
 # Environment: BINDIR (default build/src), KEEP=1 keeps the state directory,
 # DB_BUFFER_POOL (1G), WORKERS (the pool's size: auto, the shipped default;
 # with 2, one worker busy with the rename halves the readers' capacity).
@@ -19,7 +24,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=$(cd "$HERE/.." && pwd)
 BINDIR=${BINDIR:-$SRCDIR/build/src}
-COUNT=100000 SMALL=1000 GETS=50 LABELS=4 PER=4
+COUNT=100000 SMALL=1000 GETS=50 LABELS=4 PER=4 TIMEOUT_CASE=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--count) COUNT=$2; shift 2 ;;
@@ -27,7 +32,8 @@ while [ $# -gt 0 ]; do
 	--gets) GETS=$2; shift 2 ;;
 	--labels) LABELS=$2; shift 2 ;;
 	--per-customer) PER=$2; shift 2 ;;
-	*) echo "usage: $0 [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]" >&2; exit 2 ;;
+	--timeout-case) TIMEOUT_CASE=$2; shift 2 ;;
+	*) echo "usage: $0 [--count N] [--small M] [--gets G] [--labels L] [--per-customer K] [--timeout-case S]" >&2; exit 2 ;;
 	esac
 done
 WEB=lighttpd
@@ -132,3 +138,26 @@ timed "bulk assign of 1000 ids (new label)" PATCH "/roles/customer-labels/bulk-n
 timed "rename of $label ($carriers carriers) to renamed" PATCH "/roles/customer-labels/$label" '{"name":"renamed"}'
 timed "delete of renamed ($carriers carriers)" DELETE "/roles/customer-labels/renamed"
 echo "| LABELS_MISMATCH_SQL after the writes | | $(db_query "$LABELS_MISMATCH_SQL") |"
+
+[ -n "$TIMEOUT_CASE" ] || exit 0
+# What a rename that fails must leave as it was: the partner's customers
+# (ids, read copies, versions), label rows, counts, audit rows and events.
+big_state() {
+	db_query "SET SESSION group_concat_max_len = 1 << 30;
+		SELECT MD5(GROUP_CONCAT(HEX(c.id), HEX(c.labels_text), c.version ORDER BY c.id)),
+		(SELECT COUNT(*) FROM customer_labels l JOIN customers x ON x.id = l.customer_id WHERE x.partner_id = p.id),
+		(SELECT SUM(k.n) FROM partner_label_counts k JOIN partner_labels d ON d.label_id = k.label_id WHERE d.partner_id = p.id),
+		(SELECT COUNT(*) FROM customer_audit a WHERE a.partner_id = p.id),
+		(SELECT COUNT(*) FROM events e WHERE e.partner_id = p.id)
+		FROM partners p JOIN customers c ON c.partner_id = p.id WHERE p.name = 'big' GROUP BY p.id"
+}
+app_stop
+sed -i "/^\[database\]/a statement_timeout = $TIMEOUT_CASE" "$(APP_CONF)"
+app_start
+wide=$(curl -s -H "$(bearer "$BIG")" "$BASE/roles/customer-labels" | jq -r 'max_by(.customersCount) | .label')
+before=$(big_state)
+timed "rename of $wide ($carriers carriers), statement_timeout = $TIMEOUT_CASE s" PATCH \
+	"/roles/customer-labels/$wide" '{"name":"too-wide"}'
+echo "| ... its answer | | $(jq -c '{errorCode}' "$STATE/last.body") |"
+echo "| ... customers, label rows, counts, audit rows and events unchanged | | $([ "$(big_state)" = "$before" ] && echo yes || echo NO) |"
+echo "| LABELS_MISMATCH_SQL after it | | $(db_query "$LABELS_MISMATCH_SQL") |"
