@@ -11,8 +11,9 @@
 #   - one bulk assign of 1000 ids at `big` (seconds);
 #   - one rename and one delete of a label carried by all N (seconds),
 #     with LABELS_MISMATCH_SQL checked after;
-#   - GET one and the list (wrk, 8 connections, 3 s) alone and while a
-#     rename of the label back and forth runs: the throughput ratio;
+#   - GET one and the list (wrk, 8 connections, 3 s) alone (before and
+#     after) and while renames of the label back and forth run, one after
+#     the other, for the whole window: the throughput ratio;
 #   - with --timeout-case S: the pool again with [database] statement_timeout
 #     = S, and a rename of a label on all N that a statement of exceeds it:
 #     503 in the error envelope, and nothing of it written (the limit that
@@ -114,9 +115,11 @@ renames_until() { # STOP
 	done
 }
 
-# The ratio of PATH's throughput during renames of the label to its own alone.
+# The ratio of PATH's throughput during renames of the label to its own
+# alone, the mean of a window before and one after (on a shared machine the
+# others' load drifts meanwhile).
 during_rename() { # NAME PATH
-	local alone during rpid stop=$STATE/renames.stop
+	local alone after during rpid stop=$STATE/renames.stop
 	alone=$(rps "$2")
 	rm -f "$stop"
 	renames_until "$stop" >"$STATE/renames.log" &
@@ -125,7 +128,9 @@ during_rename() { # NAME PATH
 	during=$(rps "$2")
 	touch "$stop"
 	wait "$rpid"
-	printf '| %s during renames (%s carriers; %s) | 200 | %s of %s req/s alone: %s |\n' "$1" \
+	after=$(rps "$2")
+	alone=$(awk -v a="$alone" -v b="$after" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+	printf '| %s during renames (%s carriers; %s) | 200 | %s of %s req/s alone (before and after): %s |\n' "$1" \
 		"$carriers" "$(awk '{ n[$1]++; if ($2 > m) m = $2 } END { for (s in n) printf "%s x%d, ", s, n[s]; printf "max %.2f s", m }' "$STATE/renames.log")" \
 		"$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
 }
