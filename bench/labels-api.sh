@@ -115,17 +115,40 @@ renames_until() { # STOP
 	done
 }
 
+# CPU ticks (utime + stime, /proc) of this stack's mariadbd, the pool
+# (master and workers) and lighttpd, as "name:ticks ...".
+ticks_of() { # PID...
+	local p
+	for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ t += $14 + $15 } END { print t + 0 }'
+}
+cpu_ticks() {
+	local db fcgi
+	db=$(cat "$STATE/mariadb.pid") fcgi=$(cat "$STATE/fcgi.pid")
+	# shellcheck disable=SC2046
+	echo "mariadbd:$(ticks_of "$db")" "pool:$(ticks_of "$fcgi" $(pgrep -P "$fcgi"))" "lighttpd:$(ticks_of "$(cat "$STATE/lighttpd.pid")")"
+}
+
+# The differences of two cpu_ticks lines, in seconds of CPU.
+cpu_spent() { # BEFORE AFTER
+	awk -v hz="$(getconf CLK_TCK)" -v a="$1" -v b="$2" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) { split(x[i], p, ":"); split(y[i], q, ":"); printf "%s%s %.2f s", (i > 1 ? ", " : ""), p[1], (q[2] - p[2]) / hz }
+	}'
+}
+
 # The ratio of PATH's throughput during renames of the label to its own
 # alone, the mean of a window before and one after (on a shared machine the
 # others' load drifts meanwhile).
 during_rename() { # NAME PATH
-	local alone after during rpid stop=$STATE/renames.stop
+	local alone after during rpid t0 t1 stop=$STATE/renames.stop
 	alone=$(rps "$2")
 	rm -f "$stop"
 	renames_until "$stop" >"$STATE/renames.log" &
 	rpid=$!
 	sleep 0.3
+	t0=$(cpu_ticks)
 	during=$(rps "$2")
+	t1=$(cpu_ticks)
 	touch "$stop"
 	wait "$rpid"
 	after=$(rps "$2")
@@ -133,6 +156,7 @@ during_rename() { # NAME PATH
 	printf '| %s during renames (%s carriers; %s) | 200 | %s of %s req/s alone (before and after): %s |\n' "$1" \
 		"$carriers" "$(awk '{ n[$1]++; if ($2 > m) m = $2 } END { for (s in n) printf "%s x%d, ", s, n[s]; printf "max %.2f s", m }' "$STATE/renames.log")" \
 		"$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
+	printf '| ... CPU in its 3 s window during renames | | %s |\n' "$(cpu_spent "$t0" "$t1")"
 }
 
 one=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
