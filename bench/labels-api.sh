@@ -3,6 +3,7 @@
 # §11, issue 14), on a private stack (tests/integration/lib.sh: MariaDB, the
 # pool, lighttpd), printed as Markdown rows for bench/RESULTS-labels-api.md.
 #   bench/labels-api.sh [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]
+#                       [--timeout-case S]
 # Seeds partner `big` with N customers (default 100000) carrying K labels
 # (default 4) of a pool of L (default 4: each label is on all N), and
 # partner `small` with M customers (default 1000) of the same shape, then:
@@ -10,15 +11,21 @@
 #   - one bulk assign of 1000 ids at `big` (seconds);
 #   - one rename and one delete of a label carried by all N (seconds),
 #     with LABELS_MISMATCH_SQL checked after;
-#   - GET one and the list (wrk, 8 connections, 3 s) alone and while a
-#     rename of the label back and forth runs: the throughput ratio.
+#   - GET one and the list (wrk, 8 connections, 3 s) alone (before and
+#     after) and while renames of the label back and forth run, one after
+#     the other, for the whole window: the throughput ratio;
+#   - with --timeout-case S: the pool again with [database] statement_timeout
+#     = S, and a rename of a label on all N that a statement of exceeds it:
+#     503 in the error envelope, and nothing of it written (the limit that
+#     5 s sets at about 500 000-700 000 carriers, docs/design.md).
 # Environment: BINDIR (default build/src), KEEP=1 keeps the state directory,
-# DB_BUFFER_POOL (1G).
+# DB_BUFFER_POOL (1G), WORKERS (the pool's size: auto, the shipped default;
+# with 2, one worker busy with the rename halves the readers' capacity).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=$(cd "$HERE/.." && pwd)
 BINDIR=${BINDIR:-$SRCDIR/build/src}
-COUNT=100000 SMALL=1000 GETS=50 LABELS=4 PER=4
+COUNT=100000 SMALL=1000 GETS=50 LABELS=4 PER=4 TIMEOUT_CASE=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--count) COUNT=$2; shift 2 ;;
@@ -26,10 +33,12 @@ while [ $# -gt 0 ]; do
 	--gets) GETS=$2; shift 2 ;;
 	--labels) LABELS=$2; shift 2 ;;
 	--per-customer) PER=$2; shift 2 ;;
-	*) echo "usage: $0 [--count N] [--small M] [--gets G] [--labels L] [--per-customer K]" >&2; exit 2 ;;
+	--timeout-case) TIMEOUT_CASE=$2; shift 2 ;;
+	*) echo "usage: $0 [--count N] [--small M] [--gets G] [--labels L] [--per-customer K] [--timeout-case S]" >&2; exit 2 ;;
 	esac
 done
 WEB=lighttpd
+WORKERS=${WORKERS:-auto}
 . "$SRCDIR/tests/integration/lib.sh"
 . "$SRCDIR/tests/integration/cases.sh"
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/customers-labels-bench.XXXXXX") || exit 1
@@ -91,20 +100,63 @@ rps() { # PATH
 	wrk -t2 -c8 -d3s -H "$(bearer "$BIG")" "$BASE$1" 2>/dev/null | awk '/^Requests\/sec/ { print $2 }'
 }
 
-# The ratio of PATH's throughput during a rename of the label to its own alone.
+rename_to() { # FROM TO: one rename, its status and seconds on stdout
+	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X PATCH -H "$(bearer "$BIG")" \
+		-H 'Content-Type: application/json' -H "Requestor-ID: $(uuid4)" -d "{\"name\":\"$2\"}" \
+		"$BASE/roles/customer-labels/$1"
+}
+
+# Renames the label to "moving" and back, one after the other, until STOP
+# exists: the readers' whole window runs during renames.
+renames_until() { # STOP
+	while [ ! -e "$1" ]; do
+		rename_to "$label" moving
+		rename_to moving "$label"
+	done
+}
+
+# CPU ticks (utime + stime, /proc) of this stack's mariadbd, the pool
+# (master and workers) and lighttpd, as "name:ticks ...".
+ticks_of() { # PID...
+	local p
+	for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ t += $14 + $15 } END { print t + 0 }'
+}
+cpu_ticks() {
+	local db fcgi
+	db=$(cat "$STATE/mariadb.pid") fcgi=$(cat "$STATE/fcgi.pid")
+	# shellcheck disable=SC2046
+	echo "mariadbd:$(ticks_of "$db")" "pool:$(ticks_of "$fcgi" $(pgrep -P "$fcgi"))" "lighttpd:$(ticks_of "$(cat "$STATE/lighttpd.pid")")"
+}
+
+# The differences of two cpu_ticks lines, in seconds of CPU.
+cpu_spent() { # BEFORE AFTER
+	awk -v hz="$(getconf CLK_TCK)" -v a="$1" -v b="$2" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) { split(x[i], p, ":"); split(y[i], q, ":"); printf "%s%s %.2f s", (i > 1 ? ", " : ""), p[1], (q[2] - p[2]) / hz }
+	}'
+}
+
+# The ratio of PATH's throughput during renames of the label to its own
+# alone, the mean of a window before and one after (on a shared machine the
+# others' load drifts meanwhile).
 during_rename() { # NAME PATH
-	local alone during rpid
+	local alone after during rpid t0 t1 stop=$STATE/renames.stop
 	alone=$(rps "$2")
-	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
-		-H "Requestor-ID: $(uuid4)" -d '{"name":"moving"}' "$BASE/roles/customer-labels/$label" &
+	rm -f "$stop"
+	renames_until "$stop" >"$STATE/renames.log" &
 	rpid=$!
 	sleep 0.3
+	t0=$(cpu_ticks)
 	during=$(rps "$2")
+	t1=$(cpu_ticks)
+	touch "$stop"
 	wait "$rpid"
-	curl -s -o /dev/null -X PATCH -H "$(bearer "$BIG")" -H 'Content-Type: application/json' \
-		-H "Requestor-ID: $(uuid4)" -d "{\"name\":\"$label\"}" "$BASE/roles/customer-labels/moving"
-	printf '| %s during a rename (%s carriers) | 200 | %s of %s req/s alone: %s |\n' "$1" \
-		"$carriers" "$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
+	after=$(rps "$2")
+	alone=$(awk -v a="$alone" -v b="$after" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+	printf '| %s during renames (%s carriers; %s) | 200 | %s of %s req/s alone (before and after): %s |\n' "$1" \
+		"$carriers" "$(awk '{ n[$1]++; if ($2 > m) m = $2 } END { for (s in n) printf "%s x%d, ", s, n[s]; printf "max %.2f s", m }' "$STATE/renames.log")" \
+		"$during" "$alone" "$(awk -v a="$alone" -v d="$during" 'BEGIN { printf "%.2fx", d / a }')"
+	printf '| ... CPU in its 3 s window during renames | | %s |\n' "$(cpu_spent "$t0" "$t1")"
 }
 
 one=$(db_query "SELECT LOWER(INSERT(INSERT(INSERT(INSERT(HEX(c.id), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-'))
@@ -115,3 +167,26 @@ timed "bulk assign of 1000 ids (new label)" PATCH "/roles/customer-labels/bulk-n
 timed "rename of $label ($carriers carriers) to renamed" PATCH "/roles/customer-labels/$label" '{"name":"renamed"}'
 timed "delete of renamed ($carriers carriers)" DELETE "/roles/customer-labels/renamed"
 echo "| LABELS_MISMATCH_SQL after the writes | | $(db_query "$LABELS_MISMATCH_SQL") |"
+
+[ -n "$TIMEOUT_CASE" ] || exit 0
+# What a rename that fails must leave as it was: the partner's customers
+# (ids, read copies, versions), label rows, counts, audit rows and events.
+big_state() {
+	db_query "SET SESSION group_concat_max_len = 1 << 30;
+		SELECT MD5(GROUP_CONCAT(HEX(c.id), HEX(c.labels_text), c.version ORDER BY c.id)),
+		(SELECT COUNT(*) FROM customer_labels l JOIN customers x ON x.id = l.customer_id WHERE x.partner_id = p.id),
+		(SELECT SUM(k.n) FROM partner_label_counts k JOIN partner_labels d ON d.label_id = k.label_id WHERE d.partner_id = p.id),
+		(SELECT COUNT(*) FROM customer_audit a WHERE a.partner_id = p.id),
+		(SELECT COUNT(*) FROM events e WHERE e.partner_id = p.id)
+		FROM partners p JOIN customers c ON c.partner_id = p.id WHERE p.name = 'big' GROUP BY p.id"
+}
+app_stop
+sed -i "/^\[database\]/a statement_timeout = $TIMEOUT_CASE" "$(APP_CONF)"
+app_start
+wide=$(curl -s -H "$(bearer "$BIG")" "$BASE/roles/customer-labels" | jq -r 'max_by(.customersCount) | .label')
+before=$(big_state)
+timed "rename of $wide ($carriers carriers), statement_timeout = $TIMEOUT_CASE s" PATCH \
+	"/roles/customer-labels/$wide" '{"name":"too-wide"}'
+echo "| ... its answer | | $(jq -c '{errorCode}' "$STATE/last.body") |"
+echo "| ... customers, label rows, counts, audit rows and events unchanged | | $([ "$(big_state)" = "$before" ] && echo yes || echo NO) |"
+echo "| LABELS_MISMATCH_SQL after it | | $(db_query "$LABELS_MISMATCH_SQL") |"

@@ -14,11 +14,13 @@
  *      locks its one), so a concurrent PATCH of one of them runs before or
  *      after us, never in between (no lost update);
  *   3. note them, with their labels before, in a temporary table
- *      (relabel_set, per connection);
+ *      (relabel_set, per connection), and each distinct set before with its
+ *      set after (relabel_map: sorted like LABELS_MISMATCH_SQL in
+ *      tests/integration/lib.sh);
  *   4. change the label rows and the counts;
- *   5. recompute the read copy (labels_text, sorted like LABELS_MISMATCH_SQL
- *      in tests/integration/lib.sh), version + 1 and modified_at of exactly
- *      those customers, write one audit row each and one event for all.
+ *   5. copy the read copy after (labels_text), version + 1 and modified_at
+ *      to exactly those customers, write one audit row each and one event
+ *      for all.
  * A dictionary row is never renamed or removed: a rename moves the rows to
  * the entry of the new name (made if new).  A writer that looked a name up
  * just before we locked it then still attaches the name it asked for, and
@@ -40,17 +42,15 @@
 	" SELECT ?, CONNECTION_ID() % " LABEL_COUNT_SHARDS ", COUNT(*)"
 #define ADD_COUNT_TAIL " HAVING COUNT(*) > 0 ON DUPLICATE KEY UPDATE n = n + VALUES(n)"
 /*
- * The read copy c.labels_text (sorted names joined by 0x1F) as the audit
- * trail's JSON array, the form jansson writes (db_labels_json): labels hold
- * no control characters, so '"' and '\\' are all there is to escape.
- * CHAR(92) is the backslash, whatever the sql_mode says about escapes.
- * One pass over the row, where a subquery over the label rows cost three
- * times as much (docs/design.md).
+ * A read copy (sorted names joined by 0x1F) as the audit trail's JSON
+ * array, the form jansson writes (db_labels_json): labels hold no control
+ * characters, so '"' and '\\' are all there is to escape.  CHAR(92) is the
+ * backslash, whatever the sql_mode says about escapes.
  */
 #define BS "CHAR(92 USING utf8mb4)"
-#define LABELS_JSON                                                                                \
-	"IF(c.labels_text = '', '[]', CONCAT('[\"', REPLACE(REPLACE(REPLACE("                      \
-	"CONVERT(c.labels_text USING utf8mb4), " BS ", CONCAT(" BS ", " BS ")),"                   \
+#define LABELS_JSON(col)                                                                           \
+	"IF(" col " = '', '[]', CONCAT('[\"', REPLACE(REPLACE(REPLACE("                            \
+	"CONVERT(" col " USING utf8mb4), " BS ", CONCAT(" BS ", " BS ")),"                         \
 	" '\"', CONCAT(" BS ", '\"')), CHAR(31 USING utf8mb4), '\",\"'), '\"]'))"
 #define IDS_TABLE "JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) j"
 
@@ -76,20 +76,30 @@ static const char SQL_LOCK_IDS[] =
         " FROM " IDS_TABLE " STRAIGHT_JOIN customers c ON c.id = UNHEX(j.id) AND c.partner_id = ?"
         " FOR UPDATE";
 
+/* h: the hash of the customer's read copy before, its key in relabel_map. */
 static const char SQL_SET_CREATE[] =
         "CREATE TEMPORARY TABLE IF NOT EXISTS relabel_set (id BINARY(16) NOT NULL PRIMARY KEY,"
-        " seq INT UNSIGNED NOT NULL AUTO_INCREMENT, UNIQUE KEY (seq),"
-        " labels_before LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL)";
+        " seq INT UNSIGNED NOT NULL AUTO_INCREMENT, UNIQUE KEY (seq), h BINARY(32) NOT NULL,"
+        " text_before VARBINARY(4111) NOT NULL)";
+/* Each distinct read copy before of relabel_set, and the set after. */
+static const char SQL_MAP_CREATE[] =
+        "CREATE TEMPORARY TABLE IF NOT EXISTS relabel_map (h BINARY(32) NOT NULL PRIMARY KEY,"
+        " text_before VARBINARY(4111) NOT NULL, text_after VARBINARY(4111) NOT NULL DEFAULT '',"
+        " json_before LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',"
+        " json_after LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '')";
 static const char SQL_SET_RANGE[] =
         "SELECT COALESCE(MIN(seq), 1), COALESCE(MAX(seq), 0) FROM relabel_set";
 static const char SQL_SET_CLEAR[] = "DELETE FROM relabel_set";
+static const char SQL_MAP_CLEAR[] = "DELETE FROM relabel_map";
+/* SHA-256, not a weaker hash: labels are partners' text, a collision would swap sets. */
+#define SET_ROW                                                                                    \
+	"INSERT INTO relabel_set (id, h, text_before) SELECT c.id, UNHEX(SHA2(c.labels_text, "     \
+	"256)), c.labels_text FROM "
 static const char SQL_SET_CARRIERS[] =
-        "INSERT INTO relabel_set (id, labels_before) SELECT c.id, " LABELS_JSON
-        " FROM customer_labels s STRAIGHT_JOIN customers c ON c.id = s.customer_id"
-        " WHERE s.label_id = ?";
+        SET_ROW "customer_labels s STRAIGHT_JOIN customers c ON c.id = s.customer_id"
+                " WHERE s.label_id = ?";
 static const char SQL_SET_IDS[] =
-        "INSERT INTO relabel_set (id, labels_before) SELECT c.id, "
-        "" LABELS_JSON " FROM " IDS_TABLE " STRAIGHT_JOIN customers c ON c.id = UNHEX(j.id)";
+        SET_ROW IDS_TABLE " STRAIGHT_JOIN customers c ON c.id = UNHEX(j.id)";
 static const char SQL_SET_READ[] = "SELECT id FROM relabel_set ORDER BY id";
 
 /* Before the rows move: to's count gains the carriers of from that lacked it. */
@@ -108,17 +118,39 @@ static const char SQL_ROWS_DROP[] = "DELETE FROM customer_labels WHERE label_id 
 static const char SQL_ROWS_ADD[] = "INSERT INTO customer_labels (customer_id, label_id)"
                                    " SELECT t.id, ? FROM relabel_set t ORDER BY t.id";
 
+/*
+ * The sets after, once per distinct set before (a label on 100 000
+ * customers is mostly on a few distinct sets): the names before, with the
+ * name added (? 1, '' for none) and the name taken away (? 2, '' for
+ * none), sorted and joined like LABELS_MISMATCH_SQL (bytes: labels_text is
+ * binary, and the CASTs keep the JSON_TABLE column's collation out).  The
+ * assignments run left to right, each seeing the one before.  The
+ * customers' UPDATE and the audit rows then copy them, where a GROUP_CONCAT
+ * over each customer's label rows cost twice as much (docs/design.md).
+ */
+#define BIN(x) "CAST(" x " AS BINARY)"
+#define NAMES_AFTER                                                                                \
+	"JSON_TABLE(JSON_ARRAY_APPEND(m.json_before, '$', ?), '$[*]' COLUMNS (name VARCHAR(1024)"  \
+	" CHARACTER SET utf8mb4 PATH '$')) j WHERE " BIN("j.name") " NOT IN (" BIN("?") ", '')"
+static const char SQL_MAP_FILL[] =
+        "INSERT IGNORE INTO relabel_map (h, text_before) SELECT h, text_before FROM relabel_set";
+static const char SQL_MAP_AFTER[] = "UPDATE relabel_map m SET m.json_before = " LABELS_JSON(
+        "m.text_before") ","
+                         " m.text_after = COALESCE((SELECT GROUP_CONCAT(DISTINCT " BIN(
+                                 "j.name") " ORDER BY"
+                                           " " BIN("j.name") " SEPARATOR X'1F') FROM " NAMES_AFTER
+                                                             "), ''),"
+                                                             " m.json_after = " LABELS_JSON(
+                                                                     "m.text_after");
 static const char SQL_TOUCH[] =
-        "UPDATE customers c JOIN relabel_set t ON t.id = c.id SET c.labels_text = COALESCE("
-        "(SELECT GROUP_CONCAT(d.name ORDER BY d.name SEPARATOR X'1F') FROM customer_labels x"
-        " JOIN partner_labels d ON d.label_id = x.label_id WHERE x.customer_id = c.id), ''),"
-        " c.modified_at = ?, c.version = c.version + 1 WHERE t.seq BETWEEN ? AND ?";
-/* After SQL_TOUCH: labels_text holds the new set. */
+        "UPDATE relabel_set t STRAIGHT_JOIN customers c ON c.id = t.id STRAIGHT_JOIN relabel_map m"
+        " ON m.h = t.h SET c.labels_text = m.text_after, c.modified_at = ?,"
+        " c.version = c.version + 1 WHERE t.seq BETWEEN ? AND ?";
 static const char SQL_AUDIT[] =
         "INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"
         " request_id, action, labels_before, labels_after, status_before, status_after,"
-        " created_at) SELECT t.id, ?, ?, ?, ?, 'labels', t.labels_before, " LABELS_JSON
-        ", NULL, NULL, ? FROM relabel_set t STRAIGHT_JOIN customers c ON c.id = t.id"
+        " created_at) SELECT t.id, ?, ?, ?, ?, 'labels', m.json_before, m.json_after, NULL, NULL,"
+        " ? FROM relabel_set t STRAIGHT_JOIN relabel_map m ON m.h = t.h"
         " WHERE t.seq BETWEEN ? AND ? ORDER BY t.id";
 
 /* ---- the page ------------------------------------------------------------ */
@@ -202,12 +234,29 @@ static int name_lock(struct db *db, uint64_t partner_id, const char *name, size_
 	return rc;
 }
 
-/* An empty relabel_set on this connection. */
+/* An empty relabel_set and relabel_map on this connection. */
 static int set_begin(struct db *db)
 {
 	int rc = db_query(db, SQL_SET_CREATE);
 
-	return rc == DB_OK ? db_exec(db, SLOT_PLABELS_SET_CLEAR, SQL_SET_CLEAR, NULL, NULL) : rc;
+	if (rc == DB_OK)
+		rc = db_query(db, SQL_MAP_CREATE);
+	if (rc == DB_OK)
+		rc = db_exec(db, SLOT_PLABELS_SET_CLEAR, SQL_SET_CLEAR, NULL, NULL);
+	return rc == DB_OK ? db_exec(db, SLOT_PLABELS_MAP_CLEAR, SQL_MAP_CLEAR, NULL, NULL) : rc;
+}
+
+/* relabel_map for relabel_set: the sets after, with name add in and drop out ("" for none). */
+static int map_build(struct db *db, const char *add, size_t add_len, const char *drop,
+                     size_t drop_len)
+{
+	struct db_params p;
+	int rc = db_exec(db, SLOT_PLABELS_MAP_FILL, SQL_MAP_FILL, NULL, NULL);
+
+	db_params_init(&p);
+	db_param_str(&p, add, add_len);
+	db_param_str(&p, drop, drop_len);
+	return rc == DB_OK ? db_exec(db, SLOT_PLABELS_MAP_AFTER, SQL_MAP_AFTER, &p, NULL) : rc;
 }
 
 /* The ids of relabel_set (n of them) into a malloc'd *out. */
@@ -354,6 +403,8 @@ static int move_run(struct db *db, void *arg)
 	rc = set_begin(db);
 	if (rc == DB_OK)
 		rc = exec_ids(db, SLOT_PLABELS_SET_CARRIERS, SQL_SET_CARRIERS, &from_id, 1);
+	if (rc == DB_OK)
+		rc = map_build(db, w->to ? w->to : "", w->to ? w->to_len : 0, w->from, w->from_len);
 	if (rc == DB_OK && w->to)
 		rc = rows_move(db, w, from_id);
 	if (rc == DB_OK)
@@ -548,6 +599,8 @@ static int assign_write(struct db *db, struct assign_work *w, uint64_t label_id,
 	if (rc == DB_OK)
 		rc = db_exec(db, SLOT_PLABELS_SET_IDS, SQL_SET_IDS, &p, NULL);
 	free(json);
+	if (rc == DB_OK)
+		rc = map_build(db, w->name, w->len, "", 0);
 	if (rc == DB_OK)
 		rc = exec_ids(db, SLOT_PLABELS_ROWS_ADD, SQL_ROWS_ADD, &label_id, 1);
 	if (rc == DB_OK)
