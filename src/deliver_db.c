@@ -366,6 +366,12 @@ struct finish_work {
 	const struct attempt_end *end;
 };
 
+struct finish_all {
+	const char *holder;
+	struct finish_item *items;
+	size_t n;
+};
+
 static int log_attempt(struct db *db, const struct finish_work *w)
 {
 	struct db_params p;
@@ -411,9 +417,9 @@ static int subscription_state(struct db *db, const struct finish_work *w)
 	return db_exec(db, SLOT_DL_FAILING, SQL_FAILING, &p, NULL);
 }
 
-static int finish_work(struct db *db, void *arg)
+/* One attempt: DB_NOT_FOUND when holder no longer has the claim. */
+static int finish_one(struct db *db, const struct finish_work *w)
 {
-	struct finish_work *w = arg;
 	struct db_params p;
 	MYSQL_STMT *st;
 	int rc;
@@ -433,12 +439,27 @@ static int finish_work(struct db *db, void *arg)
 	return rc == DB_OK ? subscription_state(db, w) : rc;
 }
 
-int deliver_db_finish(struct db *db, const char *holder, const struct delivery *d,
-                      const struct attempt_end *end)
+static int finish_all_work(struct db *db, void *arg)
 {
-	struct finish_work w = {holder, d, end};
+	struct finish_all *a = arg;
+	int rc = DB_OK;
 
-	return db_tx(db, finish_work, &w);
+	for (size_t i = 0; rc == DB_OK && i < a->n; i++) { /* db_tx may run this again */
+		struct finish_work w = {a->holder, a->items[i].d, &a->items[i].end};
+
+		rc = finish_one(db, &w);
+		a->items[i].lost = rc == DB_NOT_FOUND;
+		if (rc == DB_NOT_FOUND)
+			rc = DB_OK;
+	}
+	return rc;
+}
+
+int deliver_db_finish(struct db *db, const char *holder, struct finish_item *items, size_t n)
+{
+	struct finish_all a = {holder, items, n};
+
+	return db_tx(db, finish_all_work, &a);
 }
 
 static int release_work(struct db *db, void *arg)
