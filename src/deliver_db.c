@@ -90,12 +90,14 @@ static const char SQL_CLAIM[] =
         "UPDATE webhook_deliveries SET state = 'INFLIGHT', holder = ?,"
         " next_at = NOW(3) + INTERVAL " DELIVER_LEASE_TEXT " SECOND"
         " WHERE webhook_id = ? AND seq = ? AND attempts = ? AND " OPEN " AND next_at <= NOW(3)";
+/* What a claim round won, in one statement: also this holder's older claims in the range. */
 static const char SQL_DETAIL[] =
-        "SELECT d.event_id, w.url, w.secret_enc,"
+        "SELECT d.seq, d.event_id, w.url, w.secret_enc,"
         " IF(w.prev_expires_at > NOW(3), w.prev_secret_enc, NULL),"
         " e.event_type, e.occurred_on, e.data FROM webhook_deliveries d"
         " JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN events e ON e.seq = d.seq"
-        " WHERE d.webhook_id = ? AND d.seq = ?";
+        " WHERE d.webhook_id = ? AND d.seq BETWEEN ? AND ? AND d.state = 'INFLIGHT'"
+        " AND d.holder = ? ORDER BY d.seq";
 static const char SQL_FINISH[] =
         "UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1,"
         " next_at = NOW(3) + INTERVAL ? MICROSECOND, holder = NULL"
@@ -317,16 +319,44 @@ static int claim_work(struct db *db, void *arg)
 
 static struct delivery scratch;
 
+struct detail_work {
+	struct claim_work *w;
+	deliver_claim_cb cb;
+	void *arg;
+};
+
+/* A row of SQL_DETAIL: handed on when this round won it (won[] is in seq order). */
+static void detail_row(void *arg)
+{
+	struct detail_work *dw = arg;
+
+	for (size_t i = 0; i < dw->w->n; i++)
+		if (dw->w->won[i][0] == scratch.seq) {
+			scratch.attempts = dw->w->won[i][1];
+			dw->cb(&scratch, dw->arg);
+			return;
+		}
+}
+
 static int detail_work(struct db *db, void *arg)
 {
-	struct delivery *d = arg;
+	struct detail_work *dw = arg;
+	struct delivery *d = &scratch;
 	struct db_params p;
 	struct db_cols c;
+	MYSQL_STMT *st;
+	int rc;
 
 	db_params_init(&p);
-	db_param_uuid(&p, &d->webhook_id);
-	db_param_u64(&p, d->seq);
+	db_param_uuid(&p, dw->w->id);
+	db_param_u64(&p, dw->w->won[0][0]);
+	db_param_u64(&p, dw->w->won[dw->w->n - 1][0]);
+	db_param_cstr(&p, dw->w->holder);
+	if ((rc = db_exec(db, SLOT_DL_DETAIL, SQL_DETAIL, &p, &st)) != DB_OK)
+		return rc;
+	d->webhook_id = *dw->w->id;
 	db_cols_init(&c);
+	db_col_u64(&c, &d->seq);
 	db_col_uuid(&c, &d->event_id);
 	db_col_str(&c, d->url, sizeof(d->url), NULL);
 	db_col_str(&c, (char *)d->secret, sizeof(d->secret), &d->secret_len);
@@ -334,28 +364,23 @@ static int detail_work(struct db *db, void *arg)
 	db_col_str(&c, d->event_type, sizeof(d->event_type), NULL);
 	db_col_ms(&c, &d->occurred_ms);
 	db_col_str(&c, d->data, sizeof(d->data), NULL);
-	return db_exec_one(db, SLOT_DL_DETAIL, SQL_DETAIL, &p, &c);
+	return fetch_all(db, st, &c, detail_row, dw);
 }
 
 int deliver_db_claim(struct db *db, const char *holder, const struct uuid *id, size_t max,
                      deliver_claim_cb cb, void *arg)
 {
 	static struct claim_work w;
+	struct detail_work dw = {&w, cb, arg};
 	int rc;
 
 	w.holder = holder;
 	w.id = id;
 	w.max = max < CLAIM_MAX ? max : CLAIM_MAX;
 	rc = db_tx(db, claim_work, &w);
-	for (size_t i = 0; rc == DB_OK && i < w.n; i++) {
-		scratch.webhook_id = *id;
-		scratch.seq = w.won[i][0];
-		scratch.attempts = w.won[i][1];
-		rc = db_read(db, detail_work, &scratch);
-		if (rc == DB_OK)
-			cb(&scratch, arg);
-	}
-	return rc == DB_NOT_FOUND ? DB_OK : rc; /* deleted meanwhile: its claim went with it */
+	if (rc == DB_OK && w.n)
+		rc = db_read(db, detail_work, &dw);
+	return rc;
 }
 
 /* ---- finishing --------------------------------------------------------------- */
@@ -364,6 +389,7 @@ struct finish_work {
 	const char *holder;
 	const struct delivery *d;
 	const struct attempt_end *end;
+	int cleared; /* the subscription's last attempt in this batch was a 2xx already */
 };
 
 struct finish_all {
@@ -403,6 +429,8 @@ static int subscription_state(struct db *db, const struct finish_work *w)
 
 	db_params_init(&p);
 	if (!strcmp(w->end->outcome, "DELIVERED")) {
+		if (w->cleared)
+			return DB_OK;
 		db_param_uuid(&p, &w->d->webhook_id);
 		return db_exec(db, SLOT_DL_OK, SQL_OK, &p, NULL);
 	}
@@ -439,13 +467,25 @@ static int finish_one(struct db *db, const struct finish_work *w)
 	return rc == DB_OK ? subscription_state(db, w) : rc;
 }
 
+/* Whether the latest item before i of the same subscription was recorded as a 2xx. */
+static int cleared_before(const struct finish_item *items, size_t i)
+{
+	const struct uuid *id = &items[i].d->webhook_id;
+
+	while (i-- > 0)
+		if (!memcmp(items[i].d->webhook_id.b, id->b, sizeof(id->b)))
+			return !items[i].lost && items[i].end.outcome[0] == 'D';
+	return 0;
+}
+
 static int finish_all_work(struct db *db, void *arg)
 {
 	struct finish_all *a = arg;
 	int rc = DB_OK;
 
 	for (size_t i = 0; rc == DB_OK && i < a->n; i++) { /* db_tx may run this again */
-		struct finish_work w = {a->holder, a->items[i].d, &a->items[i].end};
+		struct finish_work w = {a->holder, a->items[i].d, &a->items[i].end,
+		                        cleared_before(a->items, i)};
 
 		rc = finish_one(db, &w);
 		a->items[i].lost = rc == DB_NOT_FOUND;
