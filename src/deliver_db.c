@@ -30,6 +30,7 @@ enum {
 	SLOT_DL_QUEUE,
 	SLOT_DL_CURSOR,
 	SLOT_DL_DUE,
+	SLOT_DL_LOW,
 	SLOT_DL_CANDIDATES,
 	SLOT_DL_CLAIM,
 	SLOT_DL_DETAIL,
@@ -79,9 +80,16 @@ static const char SQL_DUE[] =
 #define EARLIER_OPEN                                                                               \
 	" NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id"        \
 	" AND p." OPEN " AND p.seq < d.seq"
+/*
+ * From the subscription's lowest open seq (SQL_LOW) on: the primary key
+ * walk in seq order, which stops at the LIMIT, then skips no delivered
+ * history below it.
+ */
+static const char SQL_LOW[] = "SELECT MIN(seq) FROM webhook_deliveries WHERE webhook_id = ?"
+                              " AND " OPEN;
 static const char SQL_CANDIDATES[] =
         "SELECT d.seq, d.attempts FROM webhook_deliveries d"
-        " WHERE d.webhook_id = ? AND d." OPEN " AND d.next_at <= NOW(3)"
+        " WHERE d.webhook_id = ? AND d.seq >= ? AND d." OPEN " AND d.next_at <= NOW(3)"
         " AND" EARLIER_OPEN " AND p.customer_id = d.customer_id)"
         " AND" EARLIER_OPEN " AND p.customer_id IS NULL)"
         " AND (d.customer_id IS NOT NULL OR" EARLIER_OPEN "))"
@@ -304,6 +312,13 @@ static int claim_work(struct db *db, void *arg)
 	w->n = w->ncand = 0; /* db_tx may run this again */
 	db_params_init(&p);
 	db_param_uuid(&p, w->id);
+	db_cols_init(&c);
+	db_col_u64(&c, &w->seq);
+	if ((rc = db_exec_one(db, SLOT_DL_LOW, SQL_LOW, &p, &c)) != DB_OK)
+		return rc == DB_NOT_FOUND ? DB_OK : rc;
+	db_params_init(&p);
+	db_param_uuid(&p, w->id);
+	db_param_u64(&p, w->seq);
 	db_param_u64(&p, w->max);
 	if ((rc = db_exec(db, SLOT_DL_CANDIDATES, SQL_CANDIDATES, &p, &st)) != DB_OK)
 		return rc;
