@@ -1,11 +1,13 @@
 /*
  * deliver: one loop, one thread.  Each tick queues new events, claims due
- * deliveries of each subscription up to its share ([webhooks]
- * concurrency, counting what this process already has in flight for it),
+ * deliveries of each subscription up to its share (struct share: from
+ * [webhooks] concurrency up to 8 times that while its receiver answers
+ * fast, counting what this process already has in flight for it),
  * starts them on the multi handle and records the ones that ended, all
  * of them in one transaction (one commit, not one per delivery).  A
  * slow receiver holds at most its own share of transfers for at most the
- * 10 s timeout, so it never delays another subscription's deliveries.
+ * 10 s timeout (the floor, after its first slow answer), so it never
+ * delays another subscription's deliveries.
  *
  * Safety is in the connection, not only in registration: libcurl calls
  * open_socket for every address it is about to connect to, after its own
@@ -53,6 +55,9 @@
 #define OLDEST_EVERY_MS 1000
 #define PURGE_EVERY 60 /* gauge rounds, so once a minute */
 #define PURGE_BATCH 1000
+#define SHARES 256     /* direct-mapped: one that collides starts again from the floor */
+#define SHARE_GROWTH 8 /* a fast receiver's share: up to 8 x [webhooks] concurrency */
+#define SHARE_FAST_MS 1000
 
 struct deliverer;
 
@@ -70,6 +75,18 @@ struct transfer {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/*
+ * A subscription's share of transfers in flight: [webhooks] concurrency
+ * (the floor), plus one for every 2xx answered within SHARE_FAST_MS, up to
+ * SHARE_GROWTH times the floor; back to the floor on anything else.  A
+ * fast receiver takes 500 events a second, a slow or dead one holds only
+ * the floor after its first slow answer or timeout.
+ */
+struct share {
+	struct uuid id;
+	unsigned n;
+};
+
 struct deliverer {
 	const struct config *cfg;
 	struct db *db;
@@ -80,6 +97,7 @@ struct deliverer {
 	size_t n;
 	int64_t oldest_ms;
 	unsigned rounds;
+	struct share shares[SHARES];
 };
 
 /* ---- the request -------------------------------------------------------------- */
@@ -298,6 +316,33 @@ static void ended(const struct deliverer *dl, struct transfer *t, CURLcode code)
 	stamp(dl, t);
 }
 
+/* The slot of subscription id: the random tail of its UUIDv7. */
+static size_t share_slot(const struct uuid *id)
+{
+	uint32_t h;
+
+	memcpy(&h, id->b + 12, sizeof(h));
+	return h % SHARES;
+}
+
+static size_t share_of(const struct deliverer *dl, const struct uuid *id)
+{
+	const struct share *s = &dl->shares[share_slot(id)];
+	unsigned base = dl->cfg->wh_concurrency;
+
+	return !memcmp(s->id.b, id->b, sizeof(id->b)) && s->n > base ? s->n : base;
+}
+
+static void share_learn(struct deliverer *dl, const struct transfer *t)
+{
+	struct share *s = &dl->shares[share_slot(&t->d.webhook_id)];
+	size_t now = share_of(dl, &t->d.webhook_id), base = dl->cfg->wh_concurrency;
+	int fast = t->end.outcome[0] == 'D' && t->end.duration_ms < SHARE_FAST_MS;
+
+	s->id = t->d.webhook_id;
+	s->n = (unsigned)(!fast ? base : now < base * SHARE_GROWTH ? now + 1 : now);
+}
+
 /* Records the attempts of ts[0..n) (their end filled) in one transaction. */
 static void record(struct deliverer *dl, struct transfer *const *ts, size_t n)
 {
@@ -311,6 +356,7 @@ static void record(struct deliverer *dl, struct transfer *const *ts, size_t n)
 		const struct delivery *d = items[i].d;
 		const char *what = items[i].end.outcome;
 
+		share_learn(dl, ts[i]);
 		if (rc != DB_OK)
 			log_error(
 			        "deliverer: seq %llu's outcome not recorded (db_rc %d); sent again",
@@ -394,7 +440,7 @@ static void claim_due(struct deliverer *dl)
 		return;
 	for (size_t i = 0; i < n && dl->n < IN_FLIGHT_MAX; i++) {
 		size_t mine = in_flight_of(dl, &due[i]);
-		size_t room = IN_FLIGHT_MAX - dl->n, share = dl->cfg->wh_concurrency;
+		size_t room = IN_FLIGHT_MAX - dl->n, share = share_of(dl, &due[i]);
 
 		if (mine < share)
 			deliver_db_claim(dl->db, dl->holder, &due[i],
