@@ -10,30 +10,18 @@
 //   node webhook-sink.js PORT CERT KEY LOG
 'use strict';
 const fs = require('fs');
-const https = require('https');
+const path = require('path');
+const serve = require(path.join(__dirname, '..', 'tests', 'integration', 'webhook-serve.js'));
 
 const [port, cert, key, log] = process.argv.slice(2);
 const out = fs.createWriteStream(log, { flags: 'a' });
 
-// The bench that started it (WH_PARENT) gone, it goes too.
-const parent = Number(process.env.WH_PARENT || 0);
-if (parent) {
-  setInterval(() => {
-    try { process.kill(parent, 0); } catch (e) { process.exit(0); }
-  }, 500).unref();
-}
-
-https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => {
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (d) => { body += d; });
-  req.on('end', () => {
-    const at = Date.now();
-    if (req.method === 'POST') {
-      let occurred = -1;
-      try { occurred = Date.parse(JSON.parse(body).occurredOn); } catch (e) { /* counted as -1 */ }
-      out.write(`${at} ${occurred} ${req.headers['webhook-id']} ${req.url.slice(1)}\n`);
-    }
-    res.writeHead(200).end('ok');
-  });
-}).listen(Number(port), '127.0.0.1');
+serve(port, cert, key, (req, body, res) => {
+  const at = Date.now();
+  if (req.method === 'POST') {
+    let occurred = -1;
+    try { occurred = Date.parse(JSON.parse(body).occurredOn); } catch (e) { /* counted as -1 */ }
+    out.write(`${at} ${occurred} ${req.headers['webhook-id']} ${req.url.slice(1)}\n`);
+  }
+  res.writeHead(200).end('ok');
+});

@@ -46,16 +46,10 @@ WH_TIME_SCALE=1
 # shellcheck source=tests/faults/faults-webhooks.sh
 . "$SRCDIR/tests/faults/faults-webhooks.sh"
 
-bench_finish() {
-	[ -z "${LOAD_PID:-}" ] || kill -TERM "$LOAD_PID" 2>/dev/null || true
-	stop_pidfile "$STATE/sink.pid" 20 || true
-	lighttpd_stop || true
-	app_stop || true
-	mariadb_stop || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$STATE"
-}
-trap bench_finish EXIT
-trap 'exit 130' INT TERM
+# The integration runners' traps: the load, lighttpd, the pool and MariaDB
+# stopped at exit, $STATE kept with KEEP=1 or a failure; the sink follows
+# this shell (WH_PARENT).
+runner_traps
 
 SINK_LOG=$STATE/sink.log
 
