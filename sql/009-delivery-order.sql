@@ -11,3 +11,10 @@
 -- stops at its first row.  Idempotent like every migration.
 ALTER TABLE webhook_deliveries
   ADD KEY IF NOT EXISTS idx_deliveries_customer (webhook_id, customer_id, state, seq);
+
+-- The deliverer's "which subscriptions have due rows" as one probe per
+-- subscription (deliver_db.c, SQL_DUE), instead of a walk of every due row
+-- of every subscription on each turn: with a million deliveries queued
+-- that walk took most of the turn (25 deliveries/s).
+ALTER TABLE webhook_deliveries
+  ADD KEY IF NOT EXISTS idx_deliveries_webhook_due (webhook_id, state, next_at);
