@@ -1,10 +1,13 @@
 /*
  * deliver: one loop, one thread.  Each tick queues new events, claims due
- * deliveries of each subscription up to its share ([webhooks]
- * concurrency, counting what this process already has in flight for it),
- * starts them on the multi handle and records the ones that ended.  A
+ * deliveries of each subscription up to its share (struct share: from
+ * [webhooks] concurrency up to 8 times that while its receiver answers
+ * fast, counting what this process already has in flight for it),
+ * starts them on the multi handle and records the ones that ended, all
+ * of them in one transaction (one commit, not one per delivery).  A
  * slow receiver holds at most its own share of transfers for at most the
- * 10 s timeout, so it never delays another subscription's deliveries.
+ * 10 s timeout (the floor, after its first slow answer), so it never
+ * delays another subscription's deliveries.
  *
  * Safety is in the connection, not only in registration: libcurl calls
  * open_socket for every address it is about to connect to, after its own
@@ -52,6 +55,9 @@
 #define OLDEST_EVERY_MS 1000
 #define PURGE_EVERY 60 /* gauge rounds, so once a minute */
 #define PURGE_BATCH 1000
+#define SHARES 256     /* direct-mapped: one that collides starts again from the floor */
+#define SHARE_GROWTH 8 /* a fast receiver's share: up to 8 x [webhooks] concurrency */
+#define SHARE_FAST_MS 1000
 
 struct deliverer;
 
@@ -64,7 +70,21 @@ struct transfer {
 	size_t received;
 	enum net_class refused; /* what open_socket refused last, NET_ALLOWED if nothing */
 	int64_t started_wall, started_mono;
+	struct attempt_end end; /* filled when it ended, recorded with the others that did */
+	char why[128];          /* end.error's text */
 	char errbuf[CURL_ERROR_SIZE];
+};
+
+/*
+ * A subscription's share of transfers in flight: [webhooks] concurrency
+ * (the floor), plus one for every 2xx answered within SHARE_FAST_MS, up to
+ * SHARE_GROWTH times the floor; back to the floor on anything else.  A
+ * fast receiver takes 500 events a second, a slow or dead one holds only
+ * the floor after its first slow answer or timeout.
+ */
+struct share {
+	struct uuid id;
+	unsigned n;
 };
 
 struct deliverer {
@@ -77,6 +97,7 @@ struct deliverer {
 	size_t n;
 	int64_t oldest_ms;
 	unsigned rounds;
+	struct share shares[SHARES];
 };
 
 /* ---- the request -------------------------------------------------------------- */
@@ -280,33 +301,74 @@ static void outcome(const struct deliverer *dl, struct transfer *t, CURLcode cod
 	e->outcome = e->retry_ms >= 0 ? "FAILED_RETRYING" : "FAILED";
 }
 
-static void record(struct deliverer *dl, struct transfer *t, struct attempt_end *e)
+/* When t's attempt started, how long it took, and the 5-day rule's cutoff. */
+static void stamp(const struct deliverer *dl, struct transfer *t)
 {
-	int rc;
-
-	e->started_ms = t->started_wall;
-	e->duration_ms = (unsigned)(clock_mono_ms() - t->started_mono);
-	e->failing_cutoff_ms = FAILING_DISABLE_MS / dl->cfg->wh_time_scale;
-	rc = deliver_db_finish(dl->db, dl->holder, &t->d, e);
-	if (rc == DB_NOT_FOUND)
-		log_warn("deliverer: claim of seq %llu lost before its outcome was recorded",
-		         (unsigned long long)t->d.seq);
-	else if (rc != DB_OK)
-		log_error(
-		        "deliverer: outcome of seq %llu not recorded (db_rc %d); it is sent again",
-		        (unsigned long long)t->d.seq, rc);
-	metrics_delivery(e->outcome, e->outcome[0] == 'D'
-	                                     ? (double)(clock_wall_ms() - t->d.occurred_ms) / 1000.0
-	                                     : -1);
+	t->end.started_ms = t->started_wall;
+	t->end.duration_ms = (unsigned)(clock_mono_ms() - t->started_mono);
+	t->end.failing_cutoff_ms = FAILING_DISABLE_MS / dl->cfg->wh_time_scale;
 }
 
-static void finish(struct deliverer *dl, struct transfer *t, CURLcode code)
+/* How t ended, into t->end. */
+static void ended(const struct deliverer *dl, struct transfer *t, CURLcode code)
 {
-	struct attempt_end e;
-	char buf[128];
+	outcome(dl, t, code, &t->end, t->why, sizeof(t->why));
+	stamp(dl, t);
+}
 
-	outcome(dl, t, code, &e, buf, sizeof(buf));
-	record(dl, t, &e);
+/* The slot of subscription id: the random tail of its UUIDv7. */
+static size_t share_slot(const struct uuid *id)
+{
+	uint32_t h;
+
+	memcpy(&h, id->b + 12, sizeof(h));
+	return h % SHARES;
+}
+
+static size_t share_of(const struct deliverer *dl, const struct uuid *id)
+{
+	const struct share *s = &dl->shares[share_slot(id)];
+	unsigned base = dl->cfg->wh_concurrency;
+
+	return !memcmp(s->id.b, id->b, sizeof(id->b)) && s->n > base ? s->n : base;
+}
+
+static void share_learn(struct deliverer *dl, const struct transfer *t)
+{
+	struct share *s = &dl->shares[share_slot(&t->d.webhook_id)];
+	size_t now = share_of(dl, &t->d.webhook_id), base = dl->cfg->wh_concurrency;
+	int fast = t->end.outcome[0] == 'D' && t->end.duration_ms < SHARE_FAST_MS;
+
+	s->id = t->d.webhook_id;
+	s->n = (unsigned)(!fast ? base : now < base * SHARE_GROWTH ? now + 1 : now);
+}
+
+/* Records the attempts of ts[0..n) (their end filled) in one transaction. */
+static void record(struct deliverer *dl, struct transfer *const *ts, size_t n)
+{
+	static struct finish_item items[IN_FLIGHT_MAX];
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct finish_item){&ts[i]->d, ts[i]->end, 0};
+	rc = deliver_db_finish(dl->db, dl->holder, items, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct delivery *d = items[i].d;
+		const char *what = items[i].end.outcome;
+
+		share_learn(dl, ts[i]);
+		if (rc != DB_OK)
+			log_error(
+			        "deliverer: seq %llu's outcome not recorded (db_rc %d); sent again",
+			        (unsigned long long)d->seq, rc);
+		else if (items[i].lost)
+			log_warn(
+			        "deliverer: claim of seq %llu lost before its outcome was recorded",
+			        (unsigned long long)d->seq);
+		metrics_delivery(what, what[0] == 'D'
+		                               ? (double)(clock_wall_ms() - d->occurred_ms) / 1000.0
+		                               : -1);
+	}
 }
 
 /* ---- starting ------------------------------------------------------------------------ */
@@ -323,14 +385,16 @@ static size_t in_flight_of(const struct deliverer *dl, const struct uuid *id)
 /* An attempt that cannot even start (event past retention, secret that does not open). */
 static void fail_now(struct deliverer *dl, struct transfer *t, const char *why, int final)
 {
-	struct attempt_end e = {final ? "FAILED" : "FAILED_RETRYING", 0, 0, 0, -1, why, 0, 0};
+	struct attempt_end *e = &t->end;
 
+	*e = (struct attempt_end){final ? "FAILED" : "FAILED_RETRYING", 0, 0, 0, -1, why, 0, 0};
 	if (!final)
-		e.retry_ms = retry_delay_ms((unsigned)t->d.attempts + 1, unit_random(), -1, 0,
-		                            dl->cfg->wh_time_scale);
-	if (e.retry_ms < 0)
-		e.outcome = "FAILED";
-	record(dl, t, &e);
+		e->retry_ms = retry_delay_ms((unsigned)t->d.attempts + 1, unit_random(), -1, 0,
+		                             dl->cfg->wh_time_scale);
+	if (e->retry_ms < 0)
+		e->outcome = "FAILED";
+	stamp(dl, t);
+	record(dl, &t, 1);
 	transfer_free(t);
 }
 
@@ -376,7 +440,7 @@ static void claim_due(struct deliverer *dl)
 		return;
 	for (size_t i = 0; i < n && dl->n < IN_FLIGHT_MAX; i++) {
 		size_t mine = in_flight_of(dl, &due[i]);
-		size_t room = IN_FLIGHT_MAX - dl->n, share = dl->cfg->wh_concurrency;
+		size_t room = IN_FLIGHT_MAX - dl->n, share = share_of(dl, &due[i]);
 
 		if (mine < share)
 			deliver_db_claim(dl->db, dl->holder, &due[i],
@@ -397,21 +461,28 @@ static void drop(struct deliverer *dl, struct transfer *t)
 	transfer_free(t);
 }
 
+/* The transfers that ended, recorded together: one commit however many. */
 static void reap(struct deliverer *dl)
 {
+	struct transfer *done[IN_FLIGHT_MAX];
+	size_t n = 0;
 	CURLMsg *m;
 	int left, running;
 
 	curl_multi_perform(dl->multi, &running);
-	while ((m = curl_multi_info_read(dl->multi, &left))) {
+	while (n < IN_FLIGHT_MAX && (m = curl_multi_info_read(dl->multi, &left))) {
 		struct transfer *t = NULL;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-		finish(dl, t, m->data.result);
-		drop(dl, t);
+		ended(dl, t, m->data.result);
+		done[n++] = t;
 	}
+	if (n)
+		record(dl, done, n);
+	for (size_t i = 0; i < n; i++)
+		drop(dl, done[i]);
 }
 
 /*

@@ -60,13 +60,21 @@ struct attempt_end {
 	long long failing_cutoff_ms; /* no 2xx for this long disables (5 days / time_scale) */
 };
 
+/* One attempt to record, and what recording it found. */
+struct finish_item {
+	const struct delivery *d;
+	struct attempt_end end;
+	int lost; /* set: the claim was lost (its lease expired and another deliverer took it) */
+};
+
 /*
- * Records the attempt of d for holder: the queue row, the attempt log and
- * the subscription's failure state, in one transaction.  DB_NOT_FOUND when
- * the claim was lost (its lease expired and another deliverer took it).
+ * Records the attempts of items[0..n) for holder, each its queue row, its
+ * attempt log and its subscription's failure state, all in one
+ * transaction: one commit for the transfers that ended together, not one
+ * each (bench/RESULTS-webhooks.md).  An item whose claim was lost records
+ * nothing and is marked lost; the others still commit.  db_rc.
  */
-int deliver_db_finish(struct db *db, const char *holder, const struct delivery *d,
-                      const struct attempt_end *end);
+int deliver_db_finish(struct db *db, const char *holder, struct finish_item *items, size_t n);
 
 /* Gives holder's open claims back (at a stop), so no one waits for their lease. db_rc. */
 int deliver_db_release(struct db *db, const char *holder);

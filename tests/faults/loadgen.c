@@ -8,7 +8,10 @@
  * set) or a list page, drawn by the -m weights.  A request that gets no
  * complete answer within -t ms is a timeout; its connection is dropped
  * and a new one made.  It stops after -d seconds, after -n requests, or on
- * SIGTERM/SIGINT (the requests in flight are finished first).
+ * SIGTERM/SIGINT (the requests in flight are finished first).  With -r
+ * the requests are paced: the n-th is not sent before t0 + n / RATE s,
+ * whichever thread takes it (an open-loop rate as long as the threads keep
+ * up; bench/webhooks.sh writes at 500/s with it).
  *
  * Every request is one line of -o (default stdout):
  *   START_MS METHOD STATUS LATENCY_MS RETRY_AFTER CUSTOMER_ID
@@ -57,9 +60,10 @@ struct opts {
 	unsigned weight[K_N];
 	const char *out;
 	int quiet;
+	double rate; /* requests per second in all, 0 = as fast as answered */
 };
 
-static struct opts opt = {0, NULL, 4, 10, 0, 10000, {30, 40, 20, 10}, NULL, 0};
+static struct opts opt = {0, NULL, 4, 10, 0, 10000, {30, 40, 20, 10}, NULL, 0, 0};
 static volatile sig_atomic_t stopping;
 static int64_t t0;
 static long issued;
@@ -416,16 +420,25 @@ static void record(enum kind k, int64_t wall, int status, int64_t lat, const str
 	pthread_mutex_unlock(&mu);
 }
 
+/* The next request's number; with -r, waits for its time first. */
 static int take_ticket(void)
 {
 	int ok;
+	long n;
 
 	pthread_mutex_lock(&mu);
+	n = issued;
 	ok = opt.max_requests == 0 || issued < opt.max_requests;
 	if (ok)
 		issued++;
 	pthread_mutex_unlock(&mu);
-	return ok;
+	if (ok && opt.rate > 0) {
+		int64_t wait = t0 + (int64_t)((double)n * 1000.0 / opt.rate) - now_ms();
+
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1000));
+	}
+	return ok && !stopping;
 }
 
 static void *run_thread(void *arg)
@@ -459,7 +472,7 @@ static void *run_thread(void *arg)
 static void usage(void)
 {
 	fprintf(stderr, "usage: loadgen -p PORT -T TOKEN [-c THREADS] [-d SECONDS] [-n REQUESTS]\n"
-	                "               [-t TIMEOUT_MS] [-m POST:GET:PATCH:LIST] [-o FILE] [-q]\n");
+	                "               [-t TIMEOUT_MS] [-m POST:GET:PATCH:LIST] [-r RATE] [-o FILE] [-q]\n");
 	exit(2);
 }
 
@@ -475,7 +488,7 @@ static void parse_args(int argc, char **argv)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "p:T:c:d:n:t:m:o:q")) != -1) {
+	while ((ch = getopt(argc, argv, "p:T:c:d:n:t:m:r:o:q")) != -1) {
 		switch (ch) {
 		case 'p': opt.port = (int)strtol(optarg, NULL, 10); break;
 		case 'T': opt.token = optarg; break;
@@ -484,6 +497,7 @@ static void parse_args(int argc, char **argv)
 		case 'n': opt.max_requests = strtol(optarg, NULL, 10); break;
 		case 't': opt.timeout_ms = (int)strtol(optarg, NULL, 10); break;
 		case 'm': parse_mix(optarg); break;
+		case 'r': opt.rate = strtod(optarg, NULL); break;
 		case 'o': opt.out = optarg; break;
 		case 'q': opt.quiet = 1; break;
 		default: usage();

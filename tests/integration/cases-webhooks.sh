@@ -433,6 +433,38 @@ cases_webhooks_slow() {
 	is "$(wh_received fast | jq length)" 3 'webhooks slow: all three at the fast receiver'
 }
 
+# The most deliveries NAME had in flight at once since AFTER (Unix ms):
+# arrivals within DELAY ms of each other.
+wh_peak() { # NAME DELAY_MS AFTER
+	wh_received "$1" | jq --argjson d "$2" --argjson t "$3" '[.[].at | select(. > $t)] | sort as $a |
+		[range(0; $a | length) as $i | [$a[] | select(. >= $a[$i] and . < $a[$i] + $d)] | length] | max'
+}
+
+# A receiver that answers 2xx within a second earns a larger share than
+# [webhooks] concurrency (4 here), up to 8 times it: 40 events about 40
+# customers, replayed at once to a receiver that takes 300 ms, are in
+# flight more than 4 at a time, never more than 32.
+cases_webhooks_share() {
+	local i peak since t0 id
+	wh_receiver_start
+	wh_client WHS wh-share 'customers:write webhooks:manage'
+	wh_create "$WHS_TOK" "$(wh_url share)"
+	id=$WH_ID
+	wh_endpoint share "[\"$WH_SECRET\"]" '[200]'
+	since=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+	sleep 0.01
+	for i in $(seq 40); do create "$WHS_TOK" "$(uuid4)" NATURAL_PERSON; done
+	wait_until 300 wh_count_at_least share 40
+	wh_endpoint share "[\"$WH_SECRET\"]" '[200]' '' 300
+	t0=$(date +%s%3N)
+	req POST "/webhooks/$id/replay" -H "$(bearer "$WHS_TOK")" "${JH[@]}" -d "{\"since\":\"$since\"}"
+	is "$STATUS" 202 'webhooks share: replay of the 40 events accepted'
+	wait_until 300 wh_count_at_least share 80
+	peak=$(wh_peak share 300 "$t0")
+	ok "webhooks share: a fast receiver gets more than 4 in flight ($peak at most)" test "$peak" -gt 4
+	ok "webhooks share: and never more than 32 ($peak)" test "$peak" -le 32
+}
+
 # The metrics of §14 after the deliveries above.
 cases_webhooks_metrics() {
 	req GET /metrics
@@ -469,6 +501,6 @@ wh_attempted() { # TOKEN ID
 }
 
 ALL_CASES+=" webhooks_crud webhooks_scope webhooks_isolation webhooks_ssrf webhooks_delivery webhooks_retry"
-ALL_CASES+=" webhooks_rotation webhooks_ssrf_strict webhooks_slow webhooks_dead webhooks_metrics"
+ALL_CASES+=" webhooks_rotation webhooks_ssrf_strict webhooks_slow webhooks_share webhooks_dead webhooks_metrics"
 WEB_CASES+=" webhooks_crud"
 

@@ -13,9 +13,9 @@
 //   {"path","id","timestamp","signatures","body","verified":[bool per secret],"status","at"}
 'use strict';
 const fs = require('fs');
-const https = require('https');
 const path = require('path');
 const { Webhook } = require(path.join(process.env.WH_NODE_MODULES, 'standardwebhooks'));
+const serve = require('./webhook-serve.js');
 
 const [port, cert, key, log] = process.argv.slice(2);
 // Endpoints survive a restart (the fault tests stop the receiver): LOG.endpoints.
@@ -59,22 +59,8 @@ function deliver(name, req, body, res) {
   setTimeout(() => res.writeHead(status, headers).end('ok'), ep.delayMs);
 }
 
-// The test runner that started it (WH_PARENT) gone, it goes too: no hook
-// of the runners stops it, and it must not outlive a run.
-const parent = Number(process.env.WH_PARENT || 0);
-if (parent) {
-  setInterval(() => {
-    try { process.kill(parent, 0); } catch (e) { process.exit(0); }
-  }, 500).unref();
-}
-
-https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => {
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (d) => { body += d; });
-  req.on('end', () => {
-    const name = req.url.replace(/^\//, '');
-    if (req.method === 'POST' && name.startsWith('_control/')) control(name.slice(9), body, res);
-    else deliver(name, req, body, res);
-  });
-}).listen(Number(port), '127.0.0.1');
+serve(port, cert, key, (req, body, res) => {
+  const name = req.url.replace(/^\//, '');
+  if (req.method === 'POST' && name.startsWith('_control/')) control(name.slice(9), body, res);
+  else deliver(name, req, body, res);
+});
