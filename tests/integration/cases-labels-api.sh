@@ -380,7 +380,9 @@ cases_labels_concurrent() {
 	# Readers during a rename see the partner before it or after it, never a mix.
 	local seen bad=0 rpid n
 	n=$(lcounts | sed -n 's/^cold=//p')
-	lrename cold '{"name":"frozen"}' &
+	# The rename's own answer files: req's last.body is the reader's.
+	mkdir -p "$STATE/rename-bg"
+	STATE=$STATE/rename-bg lrename cold '{"name":"frozen"}' &
 	rpid=$!
 	while kill -0 "$rpid" 2>/dev/null; do
 		lget ""
