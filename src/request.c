@@ -91,6 +91,57 @@ static int copy_uri(struct request *r)
 	return copy_part(r->query, sizeof(r->query), q, strlen(q));
 }
 
+/*
+ * What lighttpd refuses itself (server.error-handler in its shipped
+ * configurations) comes back to us as a request with REDIRECT_STATUS set
+ * to the status it chose, so that the client gets the contract's envelope
+ * and an X-Request-ID instead of lighttpd's HTML page.  Normal requests
+ * carry 200 or nothing, and a client cannot set it (headers arrive as
+ * HTTP_*).
+ */
+struct refusal {
+	int status;
+	const char *code;
+	const char *message;
+};
+
+static const struct refusal refusals[] = {
+        {400, "BAD_REQUEST", "The web server refused the request"},
+        {403, "FORBIDDEN", "Forbidden"},
+        {404, "NOT_FOUND", "No such resource"},
+        {408, "REQUEST_TIMEOUT", "The request took too long to arrive"},
+        {411, "LENGTH_REQUIRED",
+         "A request with a body needs Content-Length (Content-Length: 0 for none)"},
+        {413, "PAYLOAD_TOO_LARGE", "Request body too large"},
+        {414, "URI_TOO_LONG", "Request URI too long"},
+        {417, "EXPECTATION_FAILED", "Only Expect: 100-continue is understood"},
+        {431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request headers too large"},
+        {501, "NOT_IMPLEMENTED", "The web server does not implement this request"},
+        {505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported"},
+};
+
+/* 1 when the web server refused the request (r->err set), else 0. */
+static int web_server_refused(struct request *r)
+{
+	const char *s = request_param(r, "REDIRECT_STATUS");
+	long status = s ? strtol(s, NULL, 10) : 0;
+
+	if (status < 400 || status > 599)
+		return 0;
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		if (refusals[i].status == status) {
+			api_err_set(&r->err, (int)status, refusals[i].code, "%s",
+			            refusals[i].message);
+			return 1;
+		}
+	}
+	if (status >= 500)
+		api_err_set(&r->err, 500, "INTERNAL_ERROR", "The web server failed");
+	else
+		api_err_set(&r->err, 400, "BAD_REQUEST", "The web server refused the request");
+	return 1;
+}
+
 int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg, struct db *db,
                  char *body_buf, size_t body_cap)
 {
@@ -105,6 +156,8 @@ int request_init(struct request *r, FCGX_Request *fcgi, const struct config *cfg
 	r->method = request_param(r, "REQUEST_METHOD") ?: "";
 	make_request_id(r);
 	log_set_request(r->request_id);
+	if (web_server_refused(r))
+		return -1;
 	if (copy_uri(r) < 0) {
 		api_err_set(&r->err, 400, "REQUEST_TOO_LARGE",
 		            "Request path or query string is too long");

@@ -26,14 +26,21 @@ static const struct status_info statuses[] = {
         {403, "Forbidden", "FORBIDDEN"},
         {404, "Not Found", "NOT_FOUND"},
         {405, "Method Not Allowed", "METHOD_NOT_ALLOWED"},
+        {408, "Request Timeout", "REQUEST_TIMEOUT"},
         {409, "Conflict", "CONFLICT"},
         {410, "Gone", "GONE"},
+        {411, "Length Required", "LENGTH_REQUIRED"},
         {412, "Precondition Failed", "PRECONDITION_FAILED"},
         {413, "Payload Too Large", "PAYLOAD_TOO_LARGE"},
+        {414, "URI Too Long", "URI_TOO_LONG"},
         {415, "Unsupported Media Type", "UNSUPPORTED_MEDIA_TYPE"},
+        {417, "Expectation Failed", "EXPECTATION_FAILED"},
         {429, "Too Many Requests", "TOO_MANY_REQUESTS"},
+        {431, "Request Header Fields Too Large", "REQUEST_HEADER_FIELDS_TOO_LARGE"},
         {500, "Internal Server Error", "INTERNAL_ERROR"},
+        {501, "Not Implemented", "NOT_IMPLEMENTED"},
         {503, "Service Unavailable", "SERVICE_UNAVAILABLE"},
+        {505, "HTTP Version Not Supported", "HTTP_VERSION_NOT_SUPPORTED"},
 };
 
 static const struct status_info *status_find(int status)
@@ -41,7 +48,7 @@ static const struct status_info *status_find(int status)
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (statuses[i].status == status)
 			return &statuses[i];
-	return &statuses[sizeof(statuses) / sizeof(statuses[0]) - 2]; /* 500 */
+	return status_find(500); /* in the table, so this ends */
 }
 
 const char *response_reason(int status)

@@ -77,6 +77,31 @@ static void test_request_id(void)
 	   "an insane one is replaced by a UUID");
 }
 
+/* lighttpd's server.error-handler: REDIRECT_STATUS carries the status it refused with. */
+static void test_web_server_refusal(void)
+{
+	ok(init((const char *[]){"REQUEST_URI=/healthz", "REDIRECT_STATUS=200", NULL}, NULL) == 0,
+	   "REDIRECT_STATUS 200: an ordinary request");
+	ok(init((const char *[]){"REQUEST_URI=/roles/customers", "REDIRECT_STATUS=411",
+	                         "HTTP_X_REQUEST_ID=rid-1", NULL},
+	        NULL) < 0,
+	   "REDIRECT_STATUS 411: refused");
+	is_int(r.err.status, 411, "with the web server's status");
+	is_str(r.err.code, "LENGTH_REQUIRED", "LENGTH_REQUIRED");
+	is_str(r.request_id, "rid-1", "and the client's request id");
+	ok(init((const char *[]){"REQUEST_URI=/metrics", "REDIRECT_STATUS=403", NULL}, NULL) < 0 &&
+	           r.err.status == 403,
+	   "403 stays 403");
+	ok(init((const char *[]){"REQUEST_URI=/", "REDIRECT_STATUS=416", NULL}, NULL) < 0 &&
+	           r.err.status == 400,
+	   "a 4xx without an entry of its own is 400");
+	ok(init((const char *[]){"REQUEST_URI=/", "REDIRECT_STATUS=502", NULL}, NULL) < 0 &&
+	           r.err.status == 500,
+	   "a 5xx without one is 500");
+	ok(init((const char *[]){"REQUEST_URI=/", "REDIRECT_STATUS=4xx", NULL}, NULL) == 0,
+	   "a status that is not a number is no refusal");
+}
+
 static void test_body(void)
 {
 	init((const char *[]){"REQUEST_URI=/", "CONTENT_TYPE=application/json; charset=utf-8",
@@ -110,6 +135,7 @@ int main(void)
 	test_prefix();
 	test_limits();
 	test_request_id();
+	test_web_server_refusal();
 	test_body();
 	return done_testing();
 }
