@@ -578,7 +578,9 @@ cases_scan() {
 		is "$WALK_OK $(walked)" "1 ${S_BOTH[*]}" "scan_limit: $q walks to every match once, in order"
 		ok "scan_limit: $q had pages cut short, with a cursor ($SHORT)" test "$SHORT" -gt 0
 	done
-	req GET '/roles/customers?labels=x&limit=20&customerType=LEGAL_ENTITY' -H "$(bearer "$S_TOK")"
+	# dense where the walk starts: y is on the newer half (x's walk by the
+	# type key's signatures would pass the 130 newer customers first)
+	req GET '/roles/customers?labels=y&limit=20&customerType=LEGAL_ENTITY' -H "$(bearer "$S_TOK")"
 	is "$STATUS $(jb '.data | length')" '200 20' 'scan_limit: a dense filter fills its page'
 	req GET '/roles/customers?labels=x' -H "$(bearer "$B_TOK")"
 	is "$STATUS $(jb '.data | length') $(jb .pagination.cursor)" '200 0 null' \
