@@ -805,10 +805,10 @@ cases_client_check() {
 	warm_client "$wtok"
 	CC_TOK=$wtok CC_ID=$id CC_LAST=
 	ok 'a read client: GET one is one statement' costs_commands 1 cc_get
-	ok 'a read client: POST with three known labels and an account is six commands (customer, labels, counts, audit, event, COMMIT)' \
-		costs_commands 6 cc_post
-	ok 'PATCH of a new set: seven commands (update, delete returning, labels, counts, audit, event, COMMIT)' \
-		costs_commands 7 cc_patch_to w2
+	ok 'a read client: POST with three known labels and an account is seven commands (customer, labels, signature, counts, audit, event, COMMIT)' \
+		costs_commands 7 cc_post
+	ok 'PATCH of a new set: eight commands (update, delete returning, labels, signature, counts, audit, event, COMMIT)' \
+		costs_commands 8 cc_patch_to w2
 	req GET "/roles/customers/$id" -H "$(bearer "$wtok")"
 	is "$(jb '.labels | join(",")')" "$CC_LAST" 'PATCH of a new set: written'
 	req GET "/roles/customers/$(uuid4)" -H "$(bearer "$wtok")"
