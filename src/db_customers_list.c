@@ -14,10 +14,18 @@
  *   2. with entityId, the entity's customers (one live one at most, and
  *      any offboarded ones) drive, by idx_customers_partner_entity
  *      (partner_id, entity_id, id), and labels are primary-key probes;
- *   3. else with labels, the range of the rarest (by the exact counts)
- *      in idx_customer_labels_filter drives, each further label is a
- *      primary-key probe (eq_ref) and the customer row is read only for
- *      candidates that have them all;
+ *   3. else with labels, by the exact counts:
+ *      a. when the rarest label is rare (its whole range, probes
+ *         included, costs a fraction of scan_limit), its range in
+ *         idx_customer_labels_filter drives, each further label is a
+ *         primary-key probe (eq_ref) and the customer row is read only
+ *         for candidates that have them all;
+ *      b. else one of the (partner_id[, status | entity_type], id,
+ *         label_sig) keys drives, read index-only: an entry whose
+ *         signature lacks a bit of the labels' mask is passed over on the
+ *         entry itself, and only those that have them all are probed,
+ *         label by label (bits are shared beyond 64 labels, so the
+ *         signature is only a prefilter), and read (sql/010);
  *   4. without labels, one of the (partner_id[, status | entity_type], id)
  *      keys.
  * Rows come out in index order, so there is no filesort and LIMIT stops
@@ -34,8 +42,15 @@
  * candidate in [floor, after) was examined, so a walk of a sparse filter
  * returns each match exactly once.  The first attempt's rows are never
  * handed out (the page is buffered first), so nothing repeats.
+ *
+ * Plan 3b needs no second statement: its walk notes every entry it
+ * reaches in a session variable, so where ROWS EXAMINED stopped it is
+ * known, and the page is what the first attempt found (list_seen).  A
+ * redo would read the same entries again, and the floor's walk a third
+ * time: for a filter that nobody matches that was 3x its work.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "db_customers_internal.h"
 #include "db_labels.h"
@@ -125,21 +140,28 @@ static void lc_order(struct list_compose *q, const char *col, const struct list_
  * row first; forced, it is a range scan that starts at the cursor.
  * STRAIGHT_JOIN keeps the rarest label first and the customer row last.
  */
-static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
-                         const struct label_ids *ids, const struct list_range *r)
+/* Each of ids from the first'th is a primary-key probe of customer_labels for the customer on. */
+static void lc_probes(struct list_compose *q, const char *on, const struct label_ids *ids,
+                      size_t first)
 {
-	char join[160];
+	char join[192];
 
-	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l0"
-	           " FORCE INDEX (idx_customer_labels_filter)");
-	for (size_t i = 1; i < ids->n; i++) {
+	for (size_t i = first; i < ids->n; i++) {
 		snprintf(join, sizeof(join),
-		         " STRAIGHT_JOIN customer_labels l%zu ON l%zu.customer_id = l0.customer_id"
+		         " STRAIGHT_JOIN customer_labels l%zu ON l%zu.customer_id = %s"
 		         " AND l%zu.label_id = ?",
-		         i, i, i);
+		         i, i, on, i);
 		lc_text(q, join);
 		db_param_u64(&q->p, ids->id[i]);
 	}
+}
+
+static void lc_by_labels(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                         const struct label_ids *ids, const struct list_range *r)
+{
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customer_labels l0"
+	           " FORCE INDEX (idx_customer_labels_filter)");
+	lc_probes(q, "l0.customer_id", ids, 1);
 	lc_text(q, " STRAIGHT_JOIN customers c ON c.id = l0.customer_id"
 	           " WHERE l0.label_id = ? AND c.partner_id = ?");
 	db_param_u64(&q->p, ids->id[0]);
@@ -155,20 +177,27 @@ static unsigned lc_customers_index(const struct list_filter *f)
 	return f->has_entity ? 3 : f->has_status ? 1 : f->has_type ? 2 : 0;
 }
 
-/* The keys a walk of customers can drive by, (partner_id[, key column], id). */
+/* The keys a walk of customers can drive by, (partner_id[, key column], id[, label_sig]). */
 static const struct {
 	const char *index;
-	const char *key; /* the key column's condition, or "" */
+	const char *key; /* the key column, or NULL */
 } customers_keys[] = {
-        {"idx_customers_partner_id", ""},
-        {"idx_customers_partner_status", " AND c.status = ?"},
-        {"idx_customers_partner_type", " AND c.entity_type = ?"},
-        {"idx_customers_partner_entity", " AND c.entity_id = ?"},
+        {"idx_customers_partner_id", NULL},
+        {"idx_customers_partner_status", "status"},
+        {"idx_customers_partner_type", "entity_type"},
+        {"idx_customers_partner_entity", "entity_id"},
 };
 
-/* Binds the key column's value of customers_keys[k]. */
-static void lc_key_param(struct list_compose *q, const struct list_filter *f, unsigned k)
+/* The condition on the key column of customers_keys[k] of the walk's table t, and its value. */
+static void lc_key(struct list_compose *q, const char *t, const struct list_filter *f, unsigned k)
 {
+	if (!customers_keys[k].key)
+		return;
+	lc_text(q, " AND ");
+	lc_text(q, t);
+	lc_text(q, ".");
+	lc_text(q, customers_keys[k].key);
+	lc_text(q, " = ?");
 	if (k == 1)
 		db_param_cstr(&q->p, customer_status_name(f->status));
 	else if (k == 2)
@@ -195,12 +224,55 @@ static void lc_by_customers(struct list_compose *q, uint64_t partner_id,
 	lc_order(q, "c.id", r);
 }
 
-static unsigned list_shape(const struct list_filter *f)
+/* The signature bits of ids (sql/010: 1 << (label_id & 63) each). */
+static uint64_t label_sig_mask(const struct label_ids *ids)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < ids->n; i++)
+		mask |= UINT64_C(1) << (ids->id[i] & 63);
+	return mask;
+}
+
+/* The last entry plan 3b's walk reached (list_seen). */
+#define SEEN_VAR "@customers_list_seen"
+
+/*
+ * Plan 3b: s is the key's entry (every column of s read is in the key,
+ * so the walk is index-only), c the row of those that pass.  The
+ * assignment comes first among s's conditions, so it is made for every
+ * entry the walk reaches, before its signature is tested.
+ */
+static void lc_by_sig(struct list_compose *q, uint64_t partner_id, const struct list_filter *f,
+                      const struct label_ids *ids, const struct list_range *r)
+{
+	unsigned k = lc_customers_index(f);
+	uint64_t mask = label_sig_mask(ids);
+
+	lc_text(q, "SELECT " CUSTOMER_COLS " FROM customers s FORCE INDEX (");
+	lc_text(q, customers_keys[k].index);
+	lc_text(q, ")");
+	lc_probes(q, "s.id", ids, 0);
+	lc_text(q, " STRAIGHT_JOIN customers c ON c.id = s.id WHERE s.partner_id = ?");
+	db_param_u64(&q->p, partner_id);
+	lc_key(q, "s", f, k);
+	lc_range(q, "s.id", r);
+	lc_text(q, " AND (" SEEN_VAR " := s.id) IS NOT NULL AND s.label_sig & ? = ?");
+	db_param_u64(&q->p, mask);
+	db_param_u64(&q->p, mask);
+	lc_filters(q, f);
+	lc_order(q, "s.id", r);
+}
+
+/* The plans of the header: 2 and 4, 3a, 3b. */
+enum list_plan { PLAN_CUSTOMERS, PLAN_LABEL, PLAN_SIG };
+
+static unsigned list_shape(const struct list_filter *f, enum list_plan plan)
 {
 	unsigned flags =
 	        (f->has_entity ? 4u : 0u) | (f->has_status ? 2u : 0u) | (f->has_type ? 1u : 0u);
 
-	return flags * (LABELS_MAX + 1) + (unsigned)f->labels.n;
+	return (flags * (LABELS_MAX + 1) + (unsigned)f->labels.n) * 2 + (plan == PLAN_SIG);
 }
 
 struct list_work {
@@ -209,6 +281,7 @@ struct list_work {
 	const struct list_filter *f;
 	unsigned scan_limit;
 	struct label_ids ids;
+	enum list_plan plan;
 	struct list_range range;
 	struct customer_row *row;
 	struct row_cols cols;
@@ -217,16 +290,32 @@ struct list_work {
 	struct list_stop *stop;
 };
 
-/* Plan 3 of the header: the rarest label's range drives the walk. */
-static int drives_by_labels(const struct list_work *w)
+/*
+ * What a candidate of the rarest label's range costs in entries of a
+ * sequential index walk: it is a random read, and each further label one
+ * more (docs/design.md, "Label signature": about 6x, measured).
+ */
+#define LABEL_CANDIDATE_COST 8
+
+/*
+ * Plan 3a only when the rarest label's whole range, probes included,
+ * costs at most scan_limit entries of plan 3b's walk: then its page is
+ * never cut short and answers a rare label at once, where 3b would walk
+ * the partner's customers page by page.  ids are rarest first.
+ */
+static enum list_plan list_plan(const struct list_work *w)
 {
-	return w->ids.n && !w->f->has_entity;
+	if (!w->ids.n || w->f->has_entity)
+		return PLAN_CUSTOMERS;
+	if (w->ids.count[0] * (w->ids.n + 1) * LABEL_CANDIDATE_COST <= w->scan_limit)
+		return PLAN_LABEL;
+	return PLAN_SIG;
 }
 
 /* A shape's statement with the client check follows all those without. */
 static unsigned list_slot(const struct list_work *w)
 {
-	return SLOT_LIST + list_shape(w->f) + (w->check ? DB_LIST_SHAPES / 2 : 0);
+	return SLOT_LIST + list_shape(w->f, w->plan) + (w->check ? DB_LIST_SHAPES / 2 : 0);
 }
 
 static int lc_finish(struct db *db, struct list_compose *q, unsigned slot, MYSQL_STMT **st)
@@ -259,8 +348,10 @@ static int list_page(struct db *db, struct list_work *w, MYSQL_STMT **st, int *t
 	*st = db_cached(db, slot);
 	q.sql = *st ? NULL : sql;
 	db_params_init(&q.p);
-	if (drives_by_labels(w))
+	if (w->plan == PLAN_LABEL)
 		lc_by_labels(&q, w->partner_id, w->f, &w->ids, &w->range);
+	else if (w->plan == PLAN_SIG)
+		lc_by_sig(&q, w->partner_id, w->f, &w->ids, &w->range);
 	else
 		lc_by_customers(&q, w->partner_id, w->f, &w->ids, &w->range);
 	rc = lc_finish(db, &q, slot, st);
@@ -275,8 +366,8 @@ static int list_page(struct db *db, struct list_work *w, MYSQL_STMT **st, int *t
 
 static unsigned floor_slot(const struct list_work *w)
 {
-	return drives_by_labels(w) ? SLOT_LIST_BOUND_LABEL
-	                           : SLOT_LIST_BOUND_CUSTOMERS + lc_customers_index(w->f);
+	return w->plan == PLAN_LABEL ? SLOT_LIST_BOUND_LABEL
+	                             : SLOT_LIST_BOUND_CUSTOMERS + lc_customers_index(w->f);
 }
 
 /* The statement that finds the scan_limit-th entry of the driving index below after. */
@@ -284,7 +375,7 @@ static void lc_floor(struct list_compose *q, const struct list_work *w)
 {
 	unsigned k = lc_customers_index(w->f);
 
-	if (drives_by_labels(w)) {
+	if (w->plan == PLAN_LABEL) {
 		lc_text(q, "SELECT customer_id FROM customer_labels FORCE INDEX"
 		           " (idx_customer_labels_filter) WHERE label_id = ? AND customer_id < ?"
 		           " ORDER BY customer_id DESC LIMIT 1 OFFSET ?");
@@ -294,8 +385,7 @@ static void lc_floor(struct list_compose *q, const struct list_work *w)
 		lc_text(q, customers_keys[k].index);
 		lc_text(q, ") WHERE c.partner_id = ?");
 		db_param_u64(&q->p, w->partner_id);
-		lc_text(q, customers_keys[k].key);
-		lc_key_param(q, w->f, k);
+		lc_key(q, "c", w->f, k);
 		lc_text(q, " AND c.id < ? ORDER BY c.id DESC LIMIT 1 OFFSET ?");
 	}
 	db_param_uuid(&q->p, w->range.after);
@@ -326,6 +416,48 @@ static int list_floor(struct db *db, const struct list_work *w, struct uuid *flo
 	return rc;
 }
 
+static const char SQL_SEEN[] = "SELECT " SEEN_VAR;
+
+/* The id just above u: a cursor of u + 1 goes on with u itself. */
+static void uuid_successor(struct uuid *u)
+{
+	for (size_t i = sizeof(u->b); i-- > 0;) {
+		if (++u->b[i])
+			break;
+	}
+}
+
+/*
+ * Plan 3b cut short by ROWS EXAMINED: every entry above the last one the
+ * walk reached was examined in full and its matches are on the page.
+ * That one perhaps not (the budget may have run out in its probes), so
+ * the walk goes on with it, unless it is the page's last row.  The
+ * buffered page is read back to its last row and rewound.
+ */
+static int list_seen(struct db *db, struct list_work *w, MYSQL_STMT *st)
+{
+	my_ulonglong n = mysql_stmt_num_rows(st);
+	struct db_cols c;
+	int rc;
+
+	db_cols_init(&c);
+	db_col_uuid(&c, &w->stop->resume);
+	rc = db_exec_one(db, SLOT_LIST_SEEN, SQL_SEEN, NULL, &c);
+	if (rc == DB_NOT_FOUND)
+		rc = DB_ERROR;
+	if (rc == DB_OK && n) {
+		mysql_stmt_data_seek(st, n - 1);
+		rc = db_fetch(db, st, &w->cols.c);
+		mysql_stmt_data_seek(st, 0);
+	}
+	if (rc != DB_OK)
+		return rc;
+	w->stop->early = 1;
+	if (!n || memcmp(w->row->id.b, w->stop->resume.b, sizeof(w->row->id.b)) != 0)
+		uuid_successor(&w->stop->resume);
+	return DB_OK;
+}
+
 /*
  * The page was cut short by ROWS EXAMINED: made again over the range of
  * the next scan_limit candidates, whose floor becomes the cursor.
@@ -333,6 +465,9 @@ static int list_floor(struct db *db, const struct list_work *w, struct uuid *flo
 static int list_bounded(struct db *db, struct list_work *w, MYSQL_STMT **st)
 {
 	int tripped, rc;
+
+	if (w->plan == PLAN_SIG)
+		return list_seen(db, w, *st);
 
 	db_fetch_end(*st);
 	rc = list_floor(db, w, &w->stop->resume);
@@ -363,6 +498,7 @@ static int list_run(struct db *db, void *arg)
 		r = db_labels_resolve(db, w->partner_id, &w->f->labels, &w->ids);
 	if (r != DB_OK || w->ids.n < w->f->labels.n)
 		return r; /* a label nobody has: no customer matches */
+	w->plan = list_plan(w);
 	/* a candidate costs a row, a match one per label and its customer row */
 	w->range.budget = w->scan_limit + (uint64_t)w->range.max * (w->ids.n + 1);
 	r = list_page(db, w, &st, &tripped);

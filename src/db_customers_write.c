@@ -50,6 +50,9 @@ static const char SQL_STATUS[] =
 
 static const char SQL_LABELS_DELETE[] = "DELETE FROM customer_labels WHERE customer_id = ?";
 
+/* The signature of the customer's label rows, once they are written. */
+static const char SQL_SIG[] = "UPDATE customers SET label_sig = " LABEL_SIG_OF("?") " WHERE id = ?";
+
 /* A PATCH without If-Match: the row lock and the change in one statement (labels_set_blind). */
 static const char SQL_TOUCH_IF_CHANGED[] =
         SQL_TOUCH_TEXT " AND partner_id = ? AND labels_text <> ? AND status <> 'OFFBOARDED'";
@@ -136,6 +139,17 @@ static int insert_customer(struct db *db, struct create_work *w, int64_t ms)
 	return db_exec(db, SLOT_CUSTOMER_INSERT, SQL_INSERT, &p, NULL);
 }
 
+/* After the customer's label rows changed (sql/010). */
+static int sig_update(struct db *db, const struct uuid *id)
+{
+	struct db_params p;
+
+	db_params_init(&p);
+	db_param_uuid(&p, id);
+	db_param_uuid(&p, id);
+	return db_exec(db, SLOT_CUSTOMER_SIG, SQL_SIG, &p, NULL);
+}
+
 /*
  * created_at is the id's own millisecond (which the generator may have
  * moved past now to keep ids increasing), so id order is creation order.
@@ -155,6 +169,8 @@ static int create_run(struct db *db, void *arg)
 	rc = insert_customer(db, w, a.ms);
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, w->who->partner_id, w->id, &w->c->labels);
+	if (rc == DB_OK)
+		rc = sig_update(db, w->id);
 	if (rc == DB_OK)
 		rc = db_labels_count(db, w->who->partner_id, w->id, NULL, &w->c->labels);
 	if (rc == DB_OK)
@@ -277,6 +293,8 @@ static int replace_labels(struct db *db, uint64_t partner_id, const struct uuid 
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, partner_id, id, labels);
 	if (rc == DB_OK)
+		rc = sig_update(db, id);
+	if (rc == DB_OK)
 		rc = db_labels_count(db, partner_id, id, old, labels);
 	if (rc == DB_OK)
 		rc = touch_customer(db, id, labels, ms);
@@ -323,6 +341,8 @@ static int labels_set_blind(struct db *db, struct labels_work *w, int64_t ms, in
 	rc = db_labels_take(db, w->id, w->lk.buf, sizeof(w->lk.buf), &w->lk.labels);
 	if (rc == DB_OK)
 		rc = db_labels_attach(db, w->who->partner_id, w->id, w->labels);
+	if (rc == DB_OK)
+		rc = sig_update(db, w->id);
 	if (rc == DB_OK)
 		rc = db_labels_count(db, w->who->partner_id, w->id, &w->lk.labels, w->labels);
 	*changed = rc == DB_OK;

@@ -22,8 +22,9 @@
 #include "db.h"
 #include "model.h"
 
-/* List statement shapes: entity x status x type filter present, 0..16 labels, client check. */
-#define DB_LIST_SHAPES (8 * (LABELS_MAX + 1) * 2)
+/* List statement shapes: entity x status x type filter present, 0..16 labels, signature walk,
+ * client check. */
+#define DB_LIST_SHAPES (8 * (LABELS_MAX + 1) * 2 * 2)
 
 enum db_slot {
 	SLOT_CLIENT_GET,
@@ -36,6 +37,7 @@ enum db_slot {
 	SLOT_CUSTOMER_GET_CHECKED,
 	SLOT_CUSTOMER_LOCK,
 	SLOT_CUSTOMER_TOUCH,
+	SLOT_CUSTOMER_SIG,
 	SLOT_CUSTOMER_TOUCH_IF_CHANGED,
 	SLOT_LABELS_TAKE,
 	SLOT_CUSTOMER_STATUS,
@@ -95,6 +97,7 @@ enum db_slot {
 	SLOT_MIGRATIONS_LIST,
 	SLOT_MIGRATION_RECORD,
 	SLOT_MIGRATION_LOCK,
+	SLOT_LIST_SEEN,
 	SLOT_LIST_BOUND_LABEL,
 	SLOT_LIST_BOUND_CUSTOMERS,                 /* + the customers index (db_customers_list.c) */
 	SLOT_LIST = SLOT_LIST_BOUND_CUSTOMERS + 4, /* + shape */

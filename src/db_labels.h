@@ -60,4 +60,13 @@ int db_labels_count(struct db *db, uint64_t partner_id, const struct uuid *custo
 /* All the customer's labels into (delta +1) or out of (-1) the counts.  Inside db_tx().  db_rc. */
 int db_labels_count_all(struct db *db, const struct uuid *customer, int delta);
 
+/*
+ * The label signature (customers.label_sig, sql/010) of the customer whose
+ * id is the SQL expression id, from its label rows: every statement that
+ * changes them sets it after, in the same transaction.
+ */
+#define LABEL_SIG_OF(id)                                                                           \
+	"(SELECT COALESCE(BIT_OR(1 << (ls.label_id & 63)), 0) FROM customer_labels ls"             \
+	" WHERE ls.customer_id = " id ")"
+
 #endif

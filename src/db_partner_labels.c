@@ -144,8 +144,10 @@ static const char SQL_MAP_AFTER[] = "UPDATE relabel_map m SET m.json_before = " 
                                                                      "m.text_after");
 static const char SQL_TOUCH[] =
         "UPDATE relabel_set t STRAIGHT_JOIN customers c ON c.id = t.id STRAIGHT_JOIN relabel_map m"
-        " ON m.h = t.h SET c.labels_text = m.text_after, c.modified_at = ?,"
-        " c.version = c.version + 1 WHERE t.seq BETWEEN ? AND ?";
+        " ON m.h = t.h SET c.labels_text = m.text_after, c.label_sig = " LABEL_SIG_OF(
+                "c.id") ","
+                        " c.modified_at = ?,"
+                        " c.version = c.version + 1 WHERE t.seq BETWEEN ? AND ?";
 static const char SQL_AUDIT[] =
         "INSERT INTO customer_audit (customer_id, partner_id, client_id, requestor_id,"
         " request_id, action, labels_before, labels_after, status_before, status_after,"

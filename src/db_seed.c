@@ -38,14 +38,14 @@
 #define BATCH_ROWS 2000  /* customers per bulk execution */
 #define CHUNK_BATCHES 10 /* batches per transaction */
 #define CHUNK_ROWS (BATCH_ROWS * CHUNK_BATCHES)
-#define COLS_MAX 10
+#define COLS_MAX 11
 #define SEED_BIC "COBADEFFXXX"
 #define SEED_BANK "Seed Bank"
 
 static const char SQL_CUSTOMERS[] =
         "INSERT INTO customers (id, partner_id, entity_id, entity_type, status, created_at,"
-        " modified_at, cancellation_date, version, labels_text, ref_accounts_text)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+        " modified_at, cancellation_date, version, labels_text, ref_accounts_text, label_sig)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
 
 static const char SQL_LABELS[] =
         "INSERT INTO customer_labels (customer_id, label_id) VALUES (?, ?)";
@@ -88,6 +88,7 @@ struct seed_customer {
 	unsigned long labels_text_len;
 	char refs_text[REF_ACCOUNTS_MAX * 96];
 	unsigned long refs_text_len;
+	uint64_t label_sig; /* sql/010 */
 };
 
 /* A label of a customer; its name only for the read copy. */
@@ -142,6 +143,7 @@ static void customer_bind(MYSQL_BIND *b, void *row)
 	bind_col(&b[7], MYSQL_TYPE_DATETIME, &c->cancel, NULL)->u.indicator = &c->cancel_ind;
 	bind_col(&b[8], MYSQL_TYPE_BLOB, c->labels_text, &c->labels_text_len);
 	bind_col(&b[9], MYSQL_TYPE_BLOB, c->refs_text, &c->refs_text_len);
+	bind_col(&b[10], MYSQL_TYPE_LONGLONG, &c->label_sig, NULL)->is_unsigned = 1;
 }
 
 static void label_bind(MYSQL_BIND *b, void *row)
@@ -269,9 +271,11 @@ static int read_copies_fill(struct seed_run *r, size_t i, struct seed_customer *
 	struct ref_account refs[REF_ACCOUNTS_MAX];
 	long nl, nr;
 
+	c->label_sig = 0;
 	for (size_t j = 0; j < set.n; j++) {
 		set.v[j] = l[j].label;
 		set.len[j] = l[j].label_len;
+		c->label_sig |= UINT64_C(1) << (l[j].label_id & 63);
 	}
 	for (size_t j = 0; j < r->spec->ref_accounts; j++)
 		refs[j] = (struct ref_account){a[j].iban, SEED_BIC, SEED_BANK, a[j].owner, j == 0};

@@ -194,7 +194,8 @@ db_query() { # SQL
 # Where the label store disagrees with itself: customers whose read copy
 # is not their label rows' names in byte order, label rows whose dictionary
 # entry is another partner's, and labels whose count is not the number of
-# their customers that are not OFFBOARDED.  0 when all agree.
+# their customers that are not OFFBOARDED, and customers whose label
+# signature (sql/010) is not the one of their label rows.  0 when all agree.
 LABELS_MISMATCH_SQL="SELECT
 	(SELECT COUNT(*) FROM customers c WHERE c.labels_text <> COALESCE(
 		(SELECT GROUP_CONCAT(d.name ORDER BY d.name SEPARATOR X'1F')
@@ -205,7 +206,9 @@ LABELS_MISMATCH_SQL="SELECT
 	+ (SELECT COUNT(*) FROM partner_labels d
 		WHERE (SELECT COALESCE(SUM(k.n), 0) FROM partner_label_counts k WHERE k.label_id = d.label_id)
 		<> (SELECT COUNT(*) FROM customer_labels l JOIN customers c ON c.id = l.customer_id
-			AND c.status <> 'OFFBOARDED' WHERE l.label_id = d.label_id))"
+			AND c.status <> 'OFFBOARDED' WHERE l.label_id = d.label_id))
+	+ (SELECT COUNT(*) FROM customers c WHERE c.label_sig <> COALESCE(
+		(SELECT BIT_OR(1 << (l.label_id & 63)) FROM customer_labels l WHERE l.customer_id = c.id), 0))"
 
 # ---- customers-fcgi ---------------------------------------------------
 
