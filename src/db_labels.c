@@ -61,10 +61,9 @@ static const char SQL_COUNT_ALL[] =
         " FROM customer_labels l WHERE l.customer_id = ? ORDER BY l.label_id"
         " ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 
-/* An empty array keeps nothing: NOT IN of no rows is true. */
-static const char SQL_KEEP_ONLY[] =
-        "DELETE FROM customer_labels WHERE customer_id = ? AND label_id NOT IN"
-        " (SELECT d.label_id FROM " NAMES_TABLE ")";
+static const char SQL_TAKE[] =
+        "DELETE FROM customer_labels WHERE customer_id = ? RETURNING"
+        " (SELECT d.name FROM partner_labels d WHERE d.label_id = customer_labels.label_id)";
 
 char *db_labels_json(const struct label_set *set)
 {
@@ -182,9 +181,8 @@ static int dictionary_add(struct db *db, uint64_t partner_id, const char *json)
 
 /*
  * The common case, every name known, is one statement; a new name costs
- * two more.  The customer has no other label rows when this runs (a
- * create, or after db_labels_keep_only of the same set), so every name
- * must add or find exactly one row.
+ * two more.  The customer has no label rows when this runs (a create, or
+ * after db_labels_take / a delete), so every name must add one row.
  */
 int db_labels_attach(struct db *db, uint64_t partner_id, const struct uuid *customer,
                      const struct label_set *set)
@@ -215,24 +213,37 @@ int db_labels_attach(struct db *db, uint64_t partner_id, const struct uuid *cust
 	return rc;
 }
 
-int db_labels_keep_only(struct db *db, uint64_t partner_id, const struct uuid *customer,
-                        const struct label_set *keep)
+int db_labels_take(struct db *db, const struct uuid *customer, char *buf, size_t cap,
+                   struct label_set *out)
 {
-	char *json = db_labels_json(keep);
+	char name[LABEL_MAX_BYTES + 1];
+	size_t len, at = 0;
 	struct db_params p;
+	struct db_cols c;
+	MYSQL_STMT *st = NULL;
 	int rc;
 
-	if (!json) {
-		log_error("labels: out of memory");
-		return DB_ERROR;
-	}
 	db_params_init(&p);
 	db_param_uuid(&p, customer);
-	db_param_cstr(&p, json);
-	db_param_u64(&p, partner_id);
-	rc = db_exec(db, SLOT_LABELS_KEEP_ONLY, SQL_KEEP_ONLY, &p, NULL);
-	free(json);
-	return rc;
+	db_cols_init(&c);
+	db_col_str(&c, name, sizeof(name), &len);
+	rc = db_exec(db, SLOT_LABELS_TAKE, SQL_TAKE, &p, &st);
+	if (rc == DB_OK)
+		rc = db_fetch_begin(db, st, &c);
+	buf[0] = '\0';
+	while (rc == DB_OK && (rc = db_fetch(db, st, &c)) == DB_OK)
+		if (read_copy_add_label(buf, cap, &at, name, len))
+			rc = DB_ERROR;
+	if (st && db->s->conn)
+		db_fetch_end(st);
+	if (rc != DB_NOT_FOUND) /* DB_NOT_FOUND: after the last row */
+		return rc;
+	if (read_copy_split_labels(buf, at, out)) {
+		log_error("customer has more than %d labels", LABELS_MAX);
+		return DB_ERROR;
+	}
+	label_set_sort(out);
+	return DB_OK;
 }
 
 /* Appends [name, delta] for each label of a (NULL: none) that b lacks. 0, or -1 on OOM. */

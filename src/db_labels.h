@@ -42,11 +42,11 @@ int db_labels_attach(struct db *db, uint64_t partner_id, const struct uuid *cust
                      const struct label_set *set);
 
 /*
- * Removes the customer's labels that are not in keep (borrowed; empty:
- * all of them).  Run inside db_tx(), under the customer's row lock.  db_rc.
+ * Removes all the customer's labels; their names, sorted, into *out,
+ * pointing into buf[cap].  Run inside db_tx().  db_rc.
  */
-int db_labels_keep_only(struct db *db, uint64_t partner_id, const struct uuid *customer,
-                        const struct label_set *keep);
+int db_labels_take(struct db *db, const struct uuid *customer, char *buf, size_t cap,
+                   struct label_set *out);
 
 /*
  * After the customer's labels went from before to after (borrowed; NULL:
