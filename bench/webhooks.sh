@@ -21,7 +21,8 @@
 # the receiver is on 127.0.0.1; time_scale = 1, the production schedule).
 #   RATE (500), RATE_S (60), SUBS (10), DELIVERIES (1000000), BUDGET_S
 #   (1500), RSS_EARLY (10000), WORKERS (8), KEEP=1, PHASES ("A B"),
-#   CONCURRENCY ([webhooks] concurrency; unset: as shipped).
+#   CONCURRENCY ([webhooks] concurrency; unset: as shipped), DB_EXTRA (more
+#   mariadbd options, e.g. the slow query log that found the plans of sql/009).
 # Needs the integration tests' packages (scripts/deps) and gcc.
 set -euo pipefail
 
@@ -192,7 +193,7 @@ report() {
 [ -x "$BINDIR/customers-fcgi" ] || die "build first: $BINDIR/customers-fcgi is missing"
 note "state in $STATE"
 loadgen_build
-mariadb_start --innodb-flush-log-at-trx-commit="${DB_FLUSH:-1}"
+mariadb_start --innodb-flush-log-at-trx-commit="${DB_FLUSH:-1}" ${DB_EXTRA:-}
 mariadb_app_user
 wh_certificates || die "openssl failed; see $STATE/openssl.log"
 app_conf_write

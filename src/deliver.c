@@ -98,6 +98,7 @@ struct deliverer {
 	int64_t oldest_ms;
 	unsigned rounds;
 	struct share shares[SHARES];
+	struct finish_item items[IN_FLIGHT_MAX]; /* record()'s batch */
 };
 
 /* ---- the request -------------------------------------------------------------- */
@@ -346,7 +347,7 @@ static void share_learn(struct deliverer *dl, const struct transfer *t)
 /* Records the attempts of ts[0..n) (their end filled) in one transaction. */
 static void record(struct deliverer *dl, struct transfer *const *ts, size_t n)
 {
-	static struct finish_item items[IN_FLIGHT_MAX];
+	struct finish_item *items = dl->items;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)

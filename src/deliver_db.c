@@ -50,7 +50,7 @@ _Static_assert(SLOT_DL_END <= SLOT_WEBHOOK_LAST + 1, "raise SLOT_WEBHOOK_LAST");
 
 #define QUEUE_BATCH 1000 /* events queued per subscription and transaction */
 #define BEHIND_MAX 64    /* subscriptions queued per call */
-#define CLAIM_MAX 64
+#define CLAIM_MAX 256    /* IN_FLIGHT_MAX of deliver.c */
 
 #define TOP_SEQ "(SELECT COALESCE(MAX(seq), 0) FROM events)"
 #define OPEN "state IN ('PENDING', 'INFLIGHT')"
@@ -67,49 +67,87 @@ static const char SQL_QUEUE[] =
         " AND FIND_IN_SET(e.event_type, ?) > 0";
 static const char SQL_CURSOR[] = "UPDATE webhooks SET cursor_seq = ? WHERE id = ?";
 /*
- * One probe per enabled subscription (idx_deliveries_webhook_due, sql/009),
- * not a walk of every due row: with a million queued that walk was most
- * of each turn (bench/RESULTS-webhooks.md).
+ * The first row in the order of col among a subscription's rows in one
+ * state that also meet cond, as the first entry of idx: one index read.
+ * MIN() over state IN (...), an EXISTS, or a probe the optimizer may plan
+ * freely, walked the primary key through every row of the subscription,
+ * its delivered history too: 16-170 ms each with 15,000-100,000 rows
+ * (bench/RESULTS-webhooks.md), for every subscription, candidate and turn.
  */
-static const char SQL_DUE[] = "SELECT w.id FROM webhooks w WHERE w.enabled = 1 AND EXISTS (SELECT 1"
-                              " FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d." OPEN
-                              " AND d.next_at <= NOW(3)) LIMIT ?";
+#define FIRST_OF(col, idx, cond, state)                                                            \
+	"(SELECT f." col " FROM webhook_deliveries f FORCE INDEX (" idx ") WHERE " cond            \
+	" AND f.state = '" state "' ORDER BY f." col " LIMIT 1)"
+#define FIRST_DUE(state)                                                                           \
+	FIRST_OF("next_at", "idx_deliveries_webhook_due", "f.webhook_id = w.id", state)            \
+	" <= "                                                                                     \
+	"NOW(3)"
+#define LOWEST_OF(sub, state) FIRST_OF("seq", "idx_deliveries_order", "f.webhook_id = " sub, state)
+
+/* Subscriptions with a due row: two index reads each (sql/009). */
+static const char SQL_DUE[] = "SELECT w.id FROM webhooks w WHERE w.enabled = 1 AND (" FIRST_DUE(
+        "PENDING") " OR " FIRST_DUE("INFLIGHT") ") LIMIT ?";
 /*
  * Per customer in order: nothing earlier about the same customer, nor
  * about several (customer_id NULL), open; and for one about several,
- * nothing earlier open at all.  Three probes that stop at their first row
- * (idx_deliveries_customer, idx_deliveries_order), not one walk of every
- * earlier open row, which made a backlog quadratic (sql/009).
+ * nothing earlier open at all.  Each "nothing earlier open" is: the first
+ * open row that meets cond is d itself or later (two index reads, sql/009).
  */
-#define EARLIER_OPEN                                                                               \
-	" NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id"        \
-	" AND p." OPEN " AND p.seq < d.seq"
+#define FROM_D(state, idx, cond)                                                                   \
+	"COALESCE(" FIRST_OF("seq", idx, "f.webhook_id = d.webhook_id" cond,                       \
+	                     state) ", d.seq) >= d.seq"
+#define NONE_EARLIER(idx, cond) FROM_D("PENDING", idx, cond) " AND " FROM_D("INFLIGHT", idx, cond)
 /*
  * From the subscription's lowest open seq (SQL_LOW) on: the primary key
  * walk in seq order, which stops at the LIMIT, then skips no delivered
  * history below it.
  */
-static const char SQL_LOW[] = "SELECT MIN(seq) FROM webhook_deliveries WHERE webhook_id = ?"
-                              " AND " OPEN;
+static const char SQL_LOW[] =
+        "SELECT LEAST(COALESCE(o.p, o.i), COALESCE(o.i, o.p)) FROM (SELECT " LOWEST_OF(
+                "?", "PENDING") " p, " LOWEST_OF("?", "INFLIGHT") " i) o";
 static const char SQL_CANDIDATES[] =
-        "SELECT d.seq, d.attempts FROM webhook_deliveries d"
+        "SELECT d.seq, d.attempts FROM webhook_deliveries d FORCE INDEX (PRIMARY)"
         " WHERE d.webhook_id = ? AND d.seq >= ? AND d." OPEN " AND d.next_at <= NOW(3)"
-        " AND" EARLIER_OPEN " AND p.customer_id = d.customer_id)"
-        " AND" EARLIER_OPEN " AND p.customer_id IS NULL)"
-        " AND (d.customer_id IS NOT NULL OR" EARLIER_OPEN "))"
-        " ORDER BY d.seq LIMIT ?";
-static const char SQL_CLAIM[] =
-        "UPDATE webhook_deliveries SET state = 'INFLIGHT', holder = ?,"
-        " next_at = NOW(3) + INTERVAL " DELIVER_LEASE_TEXT " SECOND"
-        " WHERE webhook_id = ? AND seq = ? AND attempts = ? AND " OPEN " AND next_at <= NOW(3)";
-/* What a claim round won, in one statement: also this holder's older claims in the range. */
+        " AND " NONE_EARLIER(
+                "idx_deliveries_customer",
+                " AND f.customer_id = d.customer_id") " AND " NONE_EARLIER("idx_deliveries_"
+                                                                           "customer",
+                                                                           " AND f.customer_id IS "
+                                                                           "NULL") " AND "
+                                                                                   "(d.customer_id "
+                                                                                   "IS NOT NULL OR "
+                                                                                   "(" NONE_EARLIER(
+                                                                                           "idx_"
+                                                                                           "deliver"
+                                                                                           "ies_"
+                                                                                           "order",
+                                                                                           "") "))"
+                                                                                               " OR"
+                                                                                               "DER"
+                                                                                               " BY"
+                                                                                               " d."
+                                                                                               "seq"
+                                                                                               " LI"
+                                                                                               "MIT"
+                                                                                               " ?";
+/*
+ * A claim round's candidates travel as one JSON array of [seq, attempts]
+ * (claims_json): one conditional UPDATE claims them all, instead of one
+ * round trip each, and the rows this holder then holds among exactly those
+ * are what it won.
+ */
+#define CLAIMED                                                                                    \
+	"JSON_TABLE(?, '$[*]' COLUMNS (seq BIGINT UNSIGNED PATH '$[0]',"                           \
+	" n SMALLINT UNSIGNED PATH '$[1]')) j JOIN webhook_deliveries d"                           \
+	" ON d.webhook_id = ? AND d.seq = j.seq AND d.attempts = j.n"
+static const char SQL_CLAIM[] = "UPDATE " CLAIMED " SET d.state = 'INFLIGHT', d.holder = ?,"
+                                " d.next_at = NOW(3) + INTERVAL " DELIVER_LEASE_TEXT " SECOND"
+                                " WHERE d." OPEN " AND d.next_at <= NOW(3)";
 static const char SQL_DETAIL[] =
-        "SELECT d.seq, d.event_id, w.url, w.secret_enc,"
+        "SELECT d.seq, d.attempts, d.event_id, w.url, w.secret_enc,"
         " IF(w.prev_expires_at > NOW(3), w.prev_secret_enc, NULL),"
-        " e.event_type, e.occurred_on, e.data FROM webhook_deliveries d"
+        " e.event_type, e.occurred_on, e.data FROM " CLAIMED
         " JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN events e ON e.seq = d.seq"
-        " WHERE d.webhook_id = ? AND d.seq BETWEEN ? AND ? AND d.state = 'INFLIGHT'"
-        " AND d.holder = ? ORDER BY d.seq";
+        " WHERE d.state = 'INFLIGHT' AND d.holder = ? ORDER BY d.seq";
 static const char SQL_FINISH[] =
         "UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1,"
         " next_at = NOW(3) + INTERVAL ? MICROSECOND, holder = NULL"
@@ -137,14 +175,16 @@ static const char SQL_RELEASE[] =
  * is commit order): two index look-ups per subscription, then the event,
  * instead of joining every open row with its event once a second.
  */
-#define LOWEST_OF                                                                                  \
-	"(SELECT MIN(d.seq) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = "
 static const char SQL_OLDEST[] =
         "SELECT o.enabled, TIMESTAMPDIFF(MICROSECOND, MIN(e.occurred_on), NOW(3)) DIV 1000 FROM"
-        " (SELECT w.enabled, " LOWEST_OF "'PENDING') p,"
-        " " LOWEST_OF "'INFLIGHT') i FROM webhooks w) o"
-        " JOIN events e ON e.seq = LEAST(COALESCE(o.p, o.i), COALESCE(o.i, o.p))"
-        " GROUP BY o.enabled";
+        " (SELECT w.enabled, " LOWEST_OF(
+                "w.id",
+                "PENDING") " p,"
+                           " " LOWEST_OF("w.id",
+                                         "INFLIGHT") " i FROM webhooks w) o"
+                                                     " JOIN events e ON e.seq = "
+                                                     "LEAST(COALESCE(o.p, o.i), COALESCE(o.i, o.p))"
+                                                     " GROUP BY o.enabled";
 
 /* The 5-day rule also for a subscription that has nothing left to try. */
 static const char SQL_DISABLE_DEAD[] =
@@ -282,7 +322,7 @@ struct claim_work {
 	size_t max, n, ncand;
 	uint64_t seq, attempts; /* the row being fetched */
 	uint64_t cand[CLAIM_MAX][2];
-	uint64_t won[CLAIM_MAX][2];
+	char json[CLAIM_MAX * 44 + 3]; /* cand[] as [[seq,attempts],...] */
 };
 
 static void cand_add(void *arg)
@@ -295,23 +335,26 @@ static void cand_add(void *arg)
 	}
 }
 
-static int claim_one(struct db *db, struct claim_work *w, size_t i)
+/* cand[] as the JSON array of SQL_CLAIM: numbers only, so plain printing is exact. */
+static void claims_json(struct claim_work *w)
 {
-	struct db_params p;
-	MYSQL_STMT *st;
-	int rc;
+	size_t len = 0;
 
-	db_params_init(&p);
-	db_param_cstr(&p, w->holder);
-	db_param_uuid(&p, w->id);
-	db_param_u64(&p, w->cand[i][0]);
-	db_param_u64(&p, w->cand[i][1]);
-	rc = db_exec(db, SLOT_DL_CLAIM, SQL_CLAIM, &p, &st);
-	if (rc == DB_OK && mysql_stmt_affected_rows(st) == 1) {
-		w->won[w->n][0] = w->cand[i][0];
-		w->won[w->n++][1] = w->cand[i][1];
-	}
-	return rc;
+	w->json[len++] = '[';
+	for (size_t i = 0; i < w->ncand; i++)
+		len += (size_t)snprintf(w->json + len, sizeof(w->json) - len, "%s[%llu,%llu]",
+		                        i ? "," : "", (unsigned long long)w->cand[i][0],
+		                        (unsigned long long)w->cand[i][1]);
+	snprintf(w->json + len, sizeof(w->json) - len, "]");
+}
+
+/* Params of SQL_CLAIM and SQL_DETAIL: the candidates, the subscription, the holder. */
+static void claim_params(struct db_params *p, const struct claim_work *w)
+{
+	db_params_init(p);
+	db_param_cstr(p, w->json);
+	db_param_uuid(p, w->id);
+	db_param_cstr(p, w->holder);
 }
 
 static int claim_work(struct db *db, void *arg)
@@ -324,6 +367,7 @@ static int claim_work(struct db *db, void *arg)
 
 	w->n = w->ncand = 0; /* db_tx may run this again */
 	db_params_init(&p);
+	db_param_uuid(&p, w->id);
 	db_param_uuid(&p, w->id);
 	db_cols_init(&c);
 	db_col_u64(&c, &w->seq);
@@ -338,53 +382,45 @@ static int claim_work(struct db *db, void *arg)
 	db_cols_init(&c);
 	db_col_u64(&c, &w->seq);
 	db_col_u64(&c, &w->attempts);
-	if ((rc = fetch_all(db, st, &c, cand_add, w)) != DB_OK)
+	if ((rc = fetch_all(db, st, &c, cand_add, w)) != DB_OK || !w->ncand)
 		return rc;
-	for (size_t i = 0; rc == DB_OK && i < w->ncand; i++)
-		rc = claim_one(db, w, i);
+	claims_json(w);
+	claim_params(&p, w);
+	if ((rc = db_exec(db, SLOT_DL_CLAIM, SQL_CLAIM, &p, &st)) == DB_OK)
+		w->n = (size_t)mysql_stmt_affected_rows(st);
 	return rc;
 }
 
-static struct delivery scratch;
-
 struct detail_work {
 	struct claim_work *w;
+	struct delivery d; /* the row being fetched */
 	deliver_claim_cb cb;
 	void *arg;
 };
 
-/* A row of SQL_DETAIL: handed on when this round won it (won[] is in seq order). */
 static void detail_row(void *arg)
 {
 	struct detail_work *dw = arg;
 
-	for (size_t i = 0; i < dw->w->n; i++)
-		if (dw->w->won[i][0] == scratch.seq) {
-			scratch.attempts = dw->w->won[i][1];
-			dw->cb(&scratch, dw->arg);
-			return;
-		}
+	dw->cb(&dw->d, dw->arg);
 }
 
 static int detail_work(struct db *db, void *arg)
 {
 	struct detail_work *dw = arg;
-	struct delivery *d = &scratch;
+	struct delivery *d = &dw->d;
 	struct db_params p;
 	struct db_cols c;
 	MYSQL_STMT *st;
 	int rc;
 
-	db_params_init(&p);
-	db_param_uuid(&p, dw->w->id);
-	db_param_u64(&p, dw->w->won[0][0]);
-	db_param_u64(&p, dw->w->won[dw->w->n - 1][0]);
-	db_param_cstr(&p, dw->w->holder);
+	claim_params(&p, dw->w);
 	if ((rc = db_exec(db, SLOT_DL_DETAIL, SQL_DETAIL, &p, &st)) != DB_OK)
 		return rc;
 	d->webhook_id = *dw->w->id;
 	db_cols_init(&c);
 	db_col_u64(&c, &d->seq);
+	db_col_u64(&c, &d->attempts);
 	db_col_uuid(&c, &d->event_id);
 	db_col_str(&c, d->url, sizeof(d->url), NULL);
 	db_col_str(&c, (char *)d->secret, sizeof(d->secret), &d->secret_len);
@@ -399,12 +435,15 @@ int deliver_db_claim(struct db *db, const char *holder, const struct uuid *id, s
                      deliver_claim_cb cb, void *arg)
 {
 	static struct claim_work w;
-	struct detail_work dw = {&w, cb, arg};
+	static struct detail_work dw; /* a struct delivery holds 64 KiB of data */
 	int rc;
 
 	w.holder = holder;
 	w.id = id;
 	w.max = max < CLAIM_MAX ? max : CLAIM_MAX;
+	dw.w = &w;
+	dw.cb = cb;
+	dw.arg = arg;
 	rc = db_tx(db, claim_work, &w);
 	if (rc == DB_OK && w.n)
 		rc = db_read(db, detail_work, &dw);
